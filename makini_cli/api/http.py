@@ -1,0 +1,245 @@
+"""The wire: one httpx.AsyncClient, retries with backoff, timeouts, tracing with secrets redacted.
+
+Retry rules (documented in the README):
+- GET/HEAD/OPTIONS are retried on 429, 502, 503, 504, timeouts and network errors.
+- POST/PUT/PATCH/DELETE are retried only when the request surely did not reach the server (the
+  connection could not be opened) or the server refused it unprocessed with 429; never after a
+  5xx, a read timeout or a dropped connection, because the write may have happened.
+- Backoff is exponential with full jitter; `Retry-After` (seconds or an HTTP date) is honoured;
+  attempts and the total time spent waiting are both bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from .. import __version__
+from .errors import InsecureTransport, MakiniError, NetworkError, Timeout, error_for_status
+
+USER_AGENT = f"makini-cli/{__version__}"
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+REDACTED_HEADERS = frozenset({"authorization", "x-webhook-signature", "cookie", "set-cookie"})
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_total_wait: float = 60.0  # seconds spent sleeping between attempts, at most
+    sleep: Callable[[float], Any] = field(default=asyncio.sleep)
+
+    def backoff(self, attempt: int) -> float:
+        # Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2**attempt)].
+        return random.uniform(0, min(self.max_delay, self.base_delay * (2 ** attempt)))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def redact_headers(headers: httpx.Headers) -> dict[str, str]:
+    return {k: ("***" if k.lower() in REDACTED_HEADERS else v) for k, v in headers.items()}
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    return response.headers.get("x-request-id") or response.headers.get("request-id")
+
+
+def decode_json(response: httpx.Response) -> Any:
+    """JSON with every non-integer number as Decimal, so money never passes through a float."""
+    from decimal import Decimal
+
+    if not response.content:
+        return None
+    return json.loads(response.content, parse_float=Decimal)
+
+
+class Http:
+    def __init__(self, base_url: str, *, timeout: float = 30.0, app: Any = None,
+                 retry: RetryPolicy | None = None, trace: Callable[[str], None] | None = None,
+                 insecure: bool = False) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.trace = trace
+        self.insecure = insecure
+        self.embedded = app is not None
+        transport = httpx.ASGITransport(app=app) if app is not None else None
+        self.client = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            transport=transport,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def _check_secure(self, url: httpx.URL, token: str | None) -> None:
+        if token is None or self.embedded or self.insecure:
+            return
+        if url.scheme == "http" and not is_loopback(url.host):
+            raise InsecureTransport(f"refusing to send a token over plain http to {url.host}")
+
+    async def send(self, method: str, path: str, *, params: Any = None, json_body: Any = None,
+                   content: bytes | None = None, headers: dict[str, str] | None = None,
+                   token: str | None = None) -> httpx.Response:
+        """Send with retries; returns the final response whatever its status (callers map it)."""
+        method = method.upper()
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        if json_body is not None:
+            content = dumps(json_body).encode()
+            hdrs.setdefault("Content-Type", "application/json")
+        request = self.client.build_request(method, path, params=params, content=content, headers=hdrs)
+        self._check_secure(request.url, token)
+        idempotent = method in IDEMPOTENT
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.monotonic()
+            self._trace_request(request, attempt)
+            try:
+                response = await self.client.send(request)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                error: MakiniError = _network_error(exc, request)
+                retryable = True  # the request never left: safe for any method
+            except httpx.TimeoutException as exc:
+                error, retryable = _network_error(exc, request), idempotent
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                error, retryable = _network_error(exc, request), idempotent
+            else:
+                elapsed = (time.monotonic() - started) * 1000
+                self._trace_response(response, elapsed)
+                if response.status_code not in RETRY_STATUSES or not (idempotent or response.status_code == 429):
+                    return response
+                delay = parse_retry_after(response.headers.get("retry-after"))
+                if attempt >= self.retry.max_attempts or (delay is not None and waited + delay > self.retry.max_total_wait):
+                    return response
+                await response.aclose()
+                delay = self.retry.backoff(attempt) if delay is None else delay
+                if waited + delay > self.retry.max_total_wait:
+                    return response
+                waited += delay
+                self._trace_note(f"HTTP {response.status_code}; retry {attempt} in {delay:.2f}s")
+                await self.retry.sleep(delay)
+                continue
+            if not retryable or attempt >= self.retry.max_attempts:
+                raise error
+            delay = self.retry.backoff(attempt)
+            if waited + delay > self.retry.max_total_wait:
+                raise error
+            waited += delay
+            self._trace_note(f"{error.message}; retry {attempt} in {delay:.2f}s")
+            await self.retry.sleep(delay)
+
+    # --- tracing (`--debug`): never bodies, never the Authorization header ---
+    def _trace_request(self, request: httpx.Request, attempt: int) -> None:
+        if self.trace:
+            extra = f" (attempt {attempt})" if attempt > 1 else ""
+            self.trace(f"> {request.method} {request.url}{extra}")
+            for k, v in redact_headers(request.headers).items():
+                self.trace(f">   {k}: {v}")
+
+    def _trace_response(self, response: httpx.Response, elapsed_ms: float) -> None:
+        if self.trace:
+            rid = request_id_of(response) or "-"
+            self.trace(f"< {response.status_code} {response.reason_phrase} in {elapsed_ms:.0f} ms, request id {rid}")
+
+    def _trace_note(self, text: str) -> None:
+        if self.trace:
+            self.trace(f"! {text}")
+
+
+def _network_error(exc: Exception, request: httpx.Request) -> MakiniError:
+    where = f"{request.method} {request.url.copy_with(query=None)}"
+    if isinstance(exc, httpx.TimeoutException):
+        kind = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the answer",
+                httpx.WriteTimeout: "sending", httpx.PoolTimeout: "waiting for a free connection"}
+        phase = next((v for k, v in kind.items() if isinstance(exc, k)), "")
+        return Timeout(f"timed out {phase} ({where})".replace("  ", " "))
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return NetworkError(f"cannot connect to {request.url.host}: {detail}")
+    return NetworkError(f"connection failed during {where}: {detail}")
+
+
+def raise_for_status(response: httpx.Response) -> None:
+    if response.is_success:
+        return
+    try:
+        body = decode_json(response)
+    except ValueError:
+        body = None
+    delay = parse_retry_after(response.headers.get("retry-after"))
+    raise error_for_status(response.status_code, body, request_id=request_id_of(response),
+                           retry_after=delay, method=response.request.method,
+                           path=response.request.url.path)
+
+
+def json_or_error(response: httpx.Response) -> Any:
+    raise_for_status(response)
+    try:
+        return decode_json(response)
+    except ValueError:
+        from .errors import ServerError
+
+        raise ServerError(f"the server sent invalid JSON for {response.request.method} "
+                          f"{response.request.url.path} (HTTP {response.status_code})",
+                          status=response.status_code, request_id=request_id_of(response)) from None
+
+
+def _default(obj: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json", exclude_none=True)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, default=_default, separators=(",", ":"), ensure_ascii=False)

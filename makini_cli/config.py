@@ -1,0 +1,176 @@
+"""Settings: named profiles in config.toml, resolved with precedence flag > env > profile > default.
+
+Every resolved value remembers where it came from, so `auth status` and `config list` can say.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .api.errors import ConfigError, UsageError
+
+DEFAULT_BASE_URL = "https://api.makini.io"
+SANDBOX_PROFILE = "sandbox"
+# The embedded sandbox is reached in-process, not over the network; this marker stands for it.
+EMBEDDED_URL = "embedded:sandbox"
+OUTPUT_FORMATS = ("table", "json", "ndjson", "csv", "yaml")
+
+# key -> (environment variable, default, type, help)
+KEYS: dict[str, tuple[str | None, Any, type, str]] = {
+    "base_url": ("MAKINI_BASE_URL", DEFAULT_BASE_URL, str, "API base URL"),
+    "client_id": ("MAKINI_CLIENT_ID", None, str, "application client id (admin API)"),
+    "connection": ("MAKINI_CONNECTION", None, str, "default connection id"),
+    "output": ("MAKINI_OUTPUT", None, str, "default output format: table|json|ndjson|csv|yaml"),
+    "timeout": ("MAKINI_TIMEOUT", 30.0, float, "request timeout in seconds"),
+    "link_redirect": (None, None, str, "redirect URI for Makini Link URLs (reconnect)"),
+}
+
+
+@dataclass
+class Value:
+    value: Any
+    source: str  # flag | env | profile | default | sandbox
+
+    def __bool__(self) -> bool:
+        return self.value not in (None, "")
+
+
+@dataclass
+class Settings:
+    profile: str
+    profile_source: str
+    values: dict[str, Value] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        v = self.values.get(key)
+        return v.value if v else None
+
+    @property
+    def base_url(self) -> str:
+        return str(self.get("base_url") or DEFAULT_BASE_URL)
+
+    @property
+    def embedded(self) -> bool:
+        return self.base_url == EMBEDDED_URL
+
+
+def coerce(key: str, raw: Any, where: str) -> Any:
+    if key not in KEYS:
+        raise UsageError(f"unknown setting {key!r}", hint=f"known settings: {', '.join(KEYS)}")
+    typ = KEYS[key][2]
+    if raw is None:
+        return None
+    try:
+        value = typ(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"{where}: {key} must be a {typ.__name__}, got {raw!r}") from None
+    if key == "timeout" and not (0 < value <= 3600):
+        raise UsageError(f"{where}: timeout must be between 0 and 3600 seconds, got {raw!r}")
+    if key == "output" and value not in OUTPUT_FORMATS:
+        raise UsageError(f"{where}: output must be one of {', '.join(OUTPUT_FORMATS)}, got {raw!r}")
+    if key == "base_url" and value != EMBEDDED_URL and not value.startswith(("http://", "https://")):
+        raise UsageError(f"{where}: base_url must start with http:// or https://, got {raw!r}")
+    return value
+
+
+class ConfigFile:
+    """config.toml: `default_profile = "…"` and `[profiles.NAME]` tables."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.config_file()
+        self._data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = load_toml(self.path)
+            profiles = self._data.get("profiles", {})
+            if not isinstance(profiles, dict) or not all(isinstance(v, dict) for v in profiles.values()):
+                raise ConfigError(f"{self.path}: [profiles] must hold tables like [profiles.default]",
+                                  hint=f"fix or remove the file: {self.path}")
+        return self._data
+
+    def profiles(self) -> dict[str, dict[str, Any]]:
+        return self.data.setdefault("profiles", {})
+
+    def profile(self, name: str) -> dict[str, Any]:
+        return self.profiles().get(name, {})
+
+    def default_profile(self) -> str | None:
+        value = self.data.get("default_profile")
+        return value if isinstance(value, str) and value else None
+
+    def set(self, profile: str, key: str, value: Any) -> None:
+        self.profiles().setdefault(profile, {})[key] = value
+
+    def unset(self, profile: str, key: str) -> bool:
+        prof = self.profiles().get(profile)
+        if prof is None or key not in prof:
+            return False
+        del prof[key]
+        return True
+
+    def save(self) -> None:
+        import tomli_w
+
+        from .fsutil import atomic_write_text
+
+        atomic_write_text(self.path, tomli_w.dumps(self.data), perms=0o600)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file; a missing file is empty, a broken one a clear error naming file and line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a directory, expected a TOML file") from None
+    except PermissionError:
+        raise ConfigError(f"cannot read {path}: permission denied") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text", hint="fix or remove the file; makini will not overwrite it") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already names line and column ("... (at line 3, column 7)").
+        raise ConfigError(f"{path}: invalid TOML: {exc}",
+                          hint="fix the file by hand; makini will not overwrite it") from None
+
+
+def resolve(flags: dict[str, Any], *, profile_flag: str | None = None, sandbox: bool = False,
+            config: ConfigFile | None = None) -> Settings:
+    config = config or ConfigFile()
+    if sandbox:
+        name, source = SANDBOX_PROFILE, "flag"
+    elif profile_flag:
+        name, source = profile_flag, "flag"
+    elif os.environ.get("MAKINI_PROFILE"):
+        name, source = os.environ["MAKINI_PROFILE"], "env"
+    elif config.default_profile():
+        name, source = config.default_profile(), "profile"
+    else:
+        name, source = "default", "default"
+    settings = Settings(profile=name, profile_source=source)
+    prof = config.profile(name)
+    for key, (env, default, _typ, _help) in KEYS.items():
+        if sandbox and key == "base_url" and flags.get(key) is None:
+            # --sandbox means the embedded sandbox, whatever MAKINI_BASE_URL says; add --base-url
+            # to point the sandbox profile at a served sandbox instead.
+            settings.values[key] = Value(EMBEDDED_URL, "flag")
+        elif flags.get(key) is not None:
+            settings.values[key] = Value(coerce(key, flags[key], f"--{key.replace('_', '-')}"), "flag")
+        elif env and os.environ.get(env):
+            settings.values[key] = Value(coerce(key, os.environ[env], env), "env")
+        elif key in prof:
+            settings.values[key] = Value(coerce(key, prof[key], f"{config.path} [profiles.{name}]"), "profile")
+        elif name == SANDBOX_PROFILE and key == "base_url":
+            settings.values[key] = Value(EMBEDDED_URL, "sandbox")
+        else:
+            settings.values[key] = Value(default, "default")
+    return settings

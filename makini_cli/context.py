@@ -1,0 +1,174 @@
+"""The per-invocation context: global options, and settings, credentials, output and the API
+client built lazily from them. Commands get it with `current()`; tests swap its parts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import config
+
+if TYPE_CHECKING:
+    from .api.client import MakiniClient
+    from .credentials import CredentialStore, TokenCache
+    from .output import Output
+
+T = TypeVar("T")
+
+
+@dataclass
+class GlobalOptions:
+    profile: str | None = None
+    sandbox: bool = False
+    output: str | None = None
+    query: str | None = None
+    base_url: str | None = None
+    timeout: float | None = None
+    debug: bool = False
+    no_color: bool = False
+    insecure: bool = False
+
+
+class AppContext:
+    def __init__(self, opts: GlobalOptions | None = None) -> None:
+        self.opts = opts or GlobalOptions()
+        self.embedded_app: Any = None
+
+    # --- settings and secrets ---------------------------------------------
+    @cached_property
+    def settings(self) -> config.Settings:
+        flags = {"base_url": self.opts.base_url, "timeout": self.opts.timeout, "output": self.opts.output}
+        return config.resolve(flags, profile_flag=self.opts.profile, sandbox=self.opts.sandbox)
+
+    @cached_property
+    def output(self) -> Output:
+        import os
+
+        from .output import Output
+
+        fmt = self.opts.output
+        if fmt is None:
+            try:
+                fmt = self.settings.get("output")
+            except Exception:  # noqa: BLE001 - a broken config must still be reportable
+                fmt = None
+        color = not (self.opts.no_color or os.environ.get("NO_COLOR"))
+        return Output(fmt, query=self.opts.query, color=color)
+
+    @cached_property
+    def credentials(self) -> CredentialStore:
+        from .credentials import CredentialStore
+
+        return CredentialStore(warn=self.output.warn)
+
+    @property
+    def profile(self) -> str:
+        return self.settings.profile
+
+    @property
+    def is_sandbox_profile(self) -> bool:
+        return self.settings.profile == config.SANDBOX_PROFILE
+
+    def get_embedded_app(self) -> Any:
+        if self.embedded_app is None:
+            from . import paths
+            from .sandbox.embedded import get_app
+
+            self.embedded_app = get_app(paths.sandbox_db())
+        return self.embedded_app
+
+    def app_credentials(self) -> tuple[config.Value, Any]:
+        """(client id, client secret) with their sources; the sandbox profile brings its own."""
+        from .credentials import Secret
+
+        client_id = self.settings.values["client_id"]
+        seed_id = seed_secret = None
+        if self.is_sandbox_profile:
+            if self.settings.embedded:
+                state = self.get_embedded_app().state.sandbox
+                seed_id, seed_secret = state.client_id, state.client_secret
+            else:
+                from .sandbox.seed import sandbox_credentials
+
+                seed_id, seed_secret = sandbox_credentials()
+        if not client_id and seed_id:
+            client_id = config.Value(seed_id, "sandbox")
+        secret: Secret = self.credentials.client_secret(self.profile, seed_secret)
+        return client_id, secret
+
+    def token_cache(self) -> TokenCache:
+        from .credentials import TokenCache
+
+        client_id, _ = self.app_credentials()
+        scope = f"{self.profile}|{self.settings.base_url}|{client_id.value or ''}"
+        return TokenCache(scope, warn=self.output.warn)
+
+    # --- the API client ------------------------------------------------------
+    def make_client(self, *, timeout: float | None = None, retry: Any = None) -> MakiniClient:
+        from .api.auth import Auth
+        from .api.client import MakiniClient
+        from .api.http import Http
+
+        settings = self.settings
+        app = self.get_embedded_app() if settings.embedded else None
+        base_url = "http://sandbox.makini.invalid" if app is not None else settings.base_url
+        trace = self._trace if self.opts.debug else None
+        http = Http(base_url, timeout=timeout or float(settings.get("timeout") or 30.0), app=app,
+                    retry=retry, trace=trace, insecure=self.opts.insecure)
+        client_id, secret = self.app_credentials()
+        static = self.credentials.connection_token(self.profile)
+        auth = Auth(http, client_id=client_id.value, client_secret=secret.value,
+                    static_token=static.value, cache=self.token_cache())
+        client = MakiniClient(http, auth, default_connection=settings.get("connection"))
+        if app is not None:
+            from .sandbox.embedded import drain
+
+            # Webhook first attempts are sent before the command exits (retries need a served sandbox).
+            client.after_close.append(lambda: drain(app))
+        for hook in _client_hooks:
+            hook(self, client)
+        return client
+
+    def run(self, work: Callable[[MakiniClient], Awaitable[T]], **client_kw: Any) -> T:
+        """Run one async unit of work with a client, at the command's edge."""
+
+        async def main() -> T:
+            client = self.make_client(**client_kw)
+            try:
+                return await work(client)
+            finally:
+                await client.aclose()
+
+        return asyncio.run(main())
+
+    def _trace(self, line: str) -> None:
+        import sys
+
+        sys.stderr.write(f"[debug] {line}\n")
+
+
+# Features register hooks that decorate every client (circuit breaker, per-connection error log).
+_client_hooks: list[Callable[[AppContext, Any], None]] = []
+
+
+def add_client_hook(hook: Callable[[AppContext, Any], None]) -> None:
+    if hook not in _client_hooks:
+        _client_hooks.append(hook)
+
+
+_current: AppContext | None = None
+
+
+def current() -> AppContext:
+    global _current
+    if _current is None:
+        _current = AppContext()
+    return _current
+
+
+def set_current(ctx: AppContext | None) -> None:
+    global _current
+    _current = ctx

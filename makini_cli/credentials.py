@@ -1,0 +1,203 @@
+"""Secrets: the credentials file (client secret, a single connection token) and the token cache.
+
+Both files are 0600 from creation and written atomically; a looser mode is warned about. Values
+are never printed: callers get them only to put them on the wire.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .api.errors import ConfigError
+from .config import SANDBOX_PROFILE, load_toml
+from .fsutil import atomic_write_text, loose_mode
+
+_warned: set[Path] = set()
+
+
+def warn_if_loose(path: Path, warn) -> None:
+    if path in _warned or not path.exists():
+        return
+    if loose_mode(path):
+        _warned.add(path)
+        warn(f"{path} is readable by other users (mode {oct(path.stat().st_mode & 0o777)}); "
+             f"run: chmod 600 {path}")
+
+
+@dataclass
+class Secret:
+    value: str | None
+    source: str  # env | file | sandbox | none
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+class CredentialStore:
+    """credentials.toml: `[profiles.NAME] client_secret = …, token = …`."""
+
+    def __init__(self, path: Path | None = None, warn=None) -> None:
+        self.path = path or paths.credentials_file()
+        self._warn = warn or (lambda msg: None)
+        self._data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            warn_if_loose(self.path, self._warn)
+            self._data = load_toml(self.path)
+            if not isinstance(self._data.get("profiles", {}), dict):
+                raise ConfigError(f"{self.path}: [profiles] must hold tables",
+                                  hint=f"fix or remove {self.path}")
+        return self._data
+
+    def profile(self, name: str) -> dict[str, Any]:
+        prof = self.data.get("profiles", {}).get(name, {})
+        return prof if isinstance(prof, dict) else {}
+
+    def client_secret(self, profile: str, seed_secret: str | None = None) -> Secret:
+        if os.environ.get("MAKINI_CLIENT_SECRET"):
+            return Secret(os.environ["MAKINI_CLIENT_SECRET"], "env")
+        value = self.profile(profile).get("client_secret")
+        if isinstance(value, str) and value:
+            return Secret(value, "file")
+        if profile == SANDBOX_PROFILE and seed_secret:
+            return Secret(seed_secret, "sandbox")
+        return Secret(None, "none")
+
+    def connection_token(self, profile: str) -> Secret:
+        if os.environ.get("MAKINI_TOKEN"):
+            return Secret(os.environ["MAKINI_TOKEN"].strip(), "env")
+        value = self.profile(profile).get("token")
+        if isinstance(value, str) and value:
+            return Secret(value, "file")
+        return Secret(None, "none")
+
+    def update(self, profile: str, **values: str | None) -> None:
+        import tomli_w
+
+        data = self.data
+        prof = data.setdefault("profiles", {}).setdefault(profile, {})
+        for key, value in values.items():
+            if value is None:
+                prof.pop(key, None)
+            else:
+                prof[key] = value
+        if not prof:
+            data["profiles"].pop(profile, None)
+        atomic_write_text(self.path, tomli_w.dumps(data), perms=0o600)
+
+    def remove_profile(self, profile: str) -> bool:
+        import tomli_w
+
+        data = self.data
+        if profile not in data.get("profiles", {}):
+            return False
+        del data["profiles"][profile]
+        atomic_write_text(self.path, tomli_w.dumps(data), perms=0o600)
+        return True
+
+
+@dataclass
+class CachedToken:
+    access_token: str
+    expires_at: float | None = None
+    refresh_token: str | None = None
+
+    def fresh(self, skew: float = 60.0) -> bool:
+        return self.expires_at is None or self.expires_at - skew > time.time()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"access_token": self.access_token, "expires_at": self.expires_at,
+                "refresh_token": self.refresh_token}
+
+
+class TokenCache:
+    """tokens.json in the state dir: admin and per-connection tokens, per profile and base URL.
+
+    Read-modify-write happens under an advisory lock so parallel `makini` processes (xargs -P)
+    don't drop each other's tokens; the write itself is atomic, so a kill never corrupts it.
+    """
+
+    def __init__(self, scope: str, path: Path | None = None, warn=None) -> None:
+        self.scope = scope
+        self.path = path or (paths.state_dir() / "tokens.json")
+        self._warn = warn or (lambda msg: None)
+
+    def _read(self) -> dict[str, Any]:
+        warn_if_loose(self.path, self._warn)
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            # A cache is disposable: unreadable means empty, and it is rewritten whole next time.
+            return {}
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(str(self.path) + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def _scope(self, data: dict[str, Any]) -> dict[str, Any]:
+        scope = data.get(self.scope)
+        return scope if isinstance(scope, dict) else {}
+
+    def get(self, slot: str) -> CachedToken | None:
+        entry = self._scope(self._read()).get(slot)
+        if not isinstance(entry, dict) or not isinstance(entry.get("access_token"), str):
+            return None
+        expires = entry.get("expires_at")
+        return CachedToken(entry["access_token"],
+                           float(expires) if isinstance(expires, (int, float)) else None,
+                           entry.get("refresh_token") if isinstance(entry.get("refresh_token"), str) else None)
+
+    def put(self, slot: str, token: CachedToken | None) -> None:
+        with self._locked():
+            data = self._read()
+            scope = data.setdefault(self.scope, {})
+            if not isinstance(scope, dict):
+                scope = data[self.scope] = {}
+            if token is None:
+                if slot not in scope:
+                    return
+                scope.pop(slot, None)
+            else:
+                scope[slot] = token.to_dict()
+            atomic_write_text(self.path, json.dumps(data, indent=1), perms=0o600)
+
+    def slots(self) -> list[str]:
+        return list(self._scope(self._read()))
+
+    def clear(self) -> None:
+        with self._locked():
+            data = self._read()
+            if data.pop(self.scope, None) is not None:
+                atomic_write_text(self.path, json.dumps(data, indent=1), perms=0o600)
+
+
+def cached_connection_ids() -> list[str]:
+    """Connection ids seen in any token cache scope: used by shell completion, must be cheap."""
+    try:
+        data = json.loads((paths.state_dir() / "tokens.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    ids: set[str] = set()
+    for scope in data.values() if isinstance(data, dict) else []:
+        if isinstance(scope, dict):
+            ids.update(k.split(":", 1)[1] for k in scope if k.startswith("connection:"))
+    return sorted(ids)

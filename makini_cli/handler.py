@@ -1,0 +1,88 @@
+"""The one top-level handler: every exception a user can cause becomes a message and an exit code.
+
+No traceback reaches the user unless --debug is on (and then for internal errors only).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import exitcodes
+
+
+def _output():
+    from .context import current
+
+    return current().output
+
+
+def report(err: dict) -> None:
+    try:
+        _output().error(err)
+    except Exception:  # noqa: BLE001 - the reporter itself must never fail
+        sys.stderr.write(f"error: {err.get('message')}\n")
+
+
+def run(args: list[str]) -> int:
+    from .api.errors import MakiniError
+    from .context import current
+
+    try:
+        import typer
+
+        from .app import app
+
+        from .argv import hoist_globals
+
+        command = typer.main.get_command(app)
+        args = hoist_globals(command, args)
+        result = command.main(args=args, prog_name="makini", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except MakiniError as exc:
+        report(exc.to_dict())
+        return exitcodes.for_error(exc)
+    except KeyboardInterrupt:
+        return exitcodes.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141  # like any tool killed by SIGPIPE when `| head` stops reading
+    except Exception as exc:  # noqa: BLE001
+        if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):
+            return _click_error(exc)
+        if type(exc).__name__ == "Abort":
+            report({"code": "aborted", "message": "aborted"})
+            return exitcodes.ERROR
+        if isinstance(exc, OSError):
+            report({"code": "os_error", "message": f"{exc.strerror or exc}"
+                    + (f": {exc.filename}" if getattr(exc, "filename", None) else "")})
+            return exitcodes.ERROR
+        if current().opts.debug:
+            import traceback
+
+            traceback.print_exc()
+        report({"code": "internal_error", "message": f"internal error: {type(exc).__name__}: {exc}",
+                "hint": "this is a bug in makini; rerun with --debug and report it"})
+        return exitcodes.ERROR
+
+
+def _click_error(exc) -> int:
+    """Usage errors from the argument parser: one line and a hint, JSON when in JSON mode."""
+    code = int(getattr(exc, "exit_code", 2))
+    message = exc.format_message()
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        sys.stderr.write(message + "\n") if message else None
+        return exitcodes.USAGE
+    ctx = getattr(exc, "ctx", None)
+    command_path = ctx.command_path if ctx is not None else "makini"
+    report({"code": "usage_error", "message": message,
+            "hint": f"see `{command_path} --help`"})
+    return code
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
