@@ -23,6 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
+    # Plain help: Rich-formatted help imports Rich and markdown-it, tripling `makini --help` time.
+    rich_markup_mode=None,
 )
 
 # (module under makini_cli.commands, group name, aliases, one-line help)
@@ -67,17 +69,25 @@ def main(
         timeout=timeout, debug=debug, no_color=no_color, insecure=insecure)))
 
 
-def _register() -> None:
+def register(only: str | None = None) -> typer.Typer:
+    """Attach the command groups. With `only`, just that group: building every group's click
+    command costs start-up time, and a run needs only the group it invokes (root help and shell
+    completion register all)."""
     for module_name, name, aliases in GROUPS:
+        if only is not None and only != name and only not in aliases:
+            continue
         try:
             module = importlib.import_module(f".commands.{module_name}", __package__)
         except ModuleNotFoundError as exc:
             if exc.name == f"{__package__}.commands.{module_name}":
                 continue  # a group not built yet
             raise
+        module.app.rich_markup_mode = None  # see the root app
         app.add_typer(module.app, name=name)
         for alias in aliases:
             app.add_typer(module.app, name=alias, hidden=True)
+    return app
 
 
-_register()
+def group_names() -> set[str]:
+    return {n for _m, name, aliases in GROUPS for n in (name, *aliases)}

@@ -6,8 +6,6 @@ Every resolved value remembers where it came from, so `auth status` and `config 
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +29,27 @@ KEYS: dict[str, tuple[str | None, Any, type, str]] = {
 }
 
 
-@dataclass
 class Value:
-    value: Any
-    source: str  # flag | env | profile | default | sandbox
+    """A resolved setting and where it came from: flag | env | profile | default | sandbox."""
+
+    __slots__ = ("value", "source")
+
+    def __init__(self, value: Any, source: str) -> None:
+        self.value = value
+        self.source = source
 
     def __bool__(self) -> bool:
         return self.value not in (None, "")
 
+    def __repr__(self) -> str:
+        return f"Value({self.value!r}, {self.source!r})"
 
-@dataclass
+
 class Settings:
-    profile: str
-    profile_source: str
-    values: dict[str, Value] = field(default_factory=dict)
+    def __init__(self, profile: str, profile_source: str) -> None:
+        self.profile = profile
+        self.profile_source = profile_source
+        self.values: dict[str, Value] = {}
 
     def get(self, key: str) -> Any:
         v = self.values.get(key)
@@ -133,6 +138,8 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path} is a directory, expected a TOML file") from None
     except PermissionError:
         raise ConfigError(f"cannot read {path}: permission denied") from None
+    import tomllib
+
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -3,9 +3,7 @@ client built lazily from them. Commands get it with `current()`; tests swap its 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,17 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass
 class GlobalOptions:
-    profile: str | None = None
-    sandbox: bool = False
-    output: str | None = None
-    query: str | None = None
-    base_url: str | None = None
-    timeout: float | None = None
-    debug: bool = False
-    no_color: bool = False
-    insecure: bool = False
+    """The global options of one invocation (plain class: dataclasses cost start-up time)."""
+
+    def __init__(self, profile: str | None = None, sandbox: bool = False, output: str | None = None,
+                 query: str | None = None, base_url: str | None = None, timeout: float | None = None,
+                 debug: bool = False, no_color: bool = False, insecure: bool = False) -> None:
+        self.profile = profile
+        self.sandbox = sandbox
+        self.output = output
+        self.query = query
+        self.base_url = base_url
+        self.timeout = timeout
+        self.debug = debug
+        self.no_color = no_color
+        self.insecure = insecure
 
 
 class AppContext:
@@ -134,6 +136,7 @@ class AppContext:
 
     def run(self, work: Callable[[MakiniClient], Awaitable[T]], **client_kw: Any) -> T:
         """Run one async unit of work with a client, at the command's edge."""
+        import asyncio
 
         async def main() -> T:
             client = self.make_client(**client_kw)

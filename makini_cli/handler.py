@@ -31,11 +31,10 @@ def run(args: list[str]) -> int:
     try:
         import typer
 
-        from .app import app
+        from .app import group_names, register
+        from .argv import GLOBAL_VALUED, hoist_globals
 
-        from .argv import hoist_globals
-
-        command = typer.main.get_command(app)
+        command = typer.main.get_command(register(_invoked_group(args, group_names(), GLOBAL_VALUED)))
         args = hoist_globals(command, args)
         result = command.main(args=args, prog_name="makini", standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -64,6 +63,21 @@ def run(args: list[str]) -> int:
         report({"code": "internal_error", "message": f"internal error: {type(exc).__name__}: {exc}",
                 "hint": "this is a bug in makini; rerun with --debug and report it"})
         return exitcodes.ERROR
+
+
+def _invoked_group(args: list[str], groups: set[str], valued: frozenset[str]) -> str | None:
+    """The group this run invokes, or None (root help, unknown command, shell completion)."""
+    if os.environ.get("_MAKINI_COMPLETE"):
+        return None
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in valued
+        else:
+            return arg if arg in groups else None
+    return None
 
 
 def _click_error(exc) -> int:

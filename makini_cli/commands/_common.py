@@ -132,9 +132,6 @@ def parse_duration(text: str, what: str = "duration") -> float:
     return sum(float(n) * unit[u] for n, u in parts)
 
 
-EXAMPLES = "\n\n[bold]Examples[/bold]\n\n"
-
-
 def examples(*lines: str) -> str:
-    """An Examples block for a command's help (Typer renders each line as its own paragraph)."""
-    return "\n\nExamples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
+    """An Examples block for a command's help; \\b keeps the lines as written (no rewrapping)."""
+    return "\n\nExamples:\n\n\b\n" + "\n".join(f"  $ {line}" for line in lines)

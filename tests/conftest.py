@@ -1,0 +1,101 @@
+"""Shared fixtures. Every test gets its own MAKINI_CONFIG_DIR, so no test touches real user files
+or another test's token cache, and the variables a user may have set are cleared."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.fixtures_sandbox"]
+
+REPO = Path(__file__).resolve().parents[1]
+MAKINI_VARS = ("MAKINI_PROFILE", "MAKINI_BASE_URL", "MAKINI_CLIENT_ID", "MAKINI_CLIENT_SECRET", "MAKINI_TOKEN",
+               "MAKINI_CONNECTION", "MAKINI_OUTPUT", "MAKINI_TIMEOUT", "MAKINI_WEBHOOK_SECRET", "NO_COLOR")
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path_factory, monkeypatch) -> Path:
+    path = tmp_path_factory.mktemp("makini-home")
+    for var in MAKINI_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("MAKINI_CONFIG_DIR", str(path))
+    return path
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        import json
+
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:  # shown by pytest when an assertion fails
+        return f"Result(code={self.code}, stdout={self.stdout[:2000]!r}, stderr={self.stderr[:2000]!r})"
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self._tty = tty
+        self.buffer = io.BytesIO()
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Run makini in-process (fast): cli('connections', 'list', input='...', env={...}) -> Result.
+    stdout/stderr are not TTYs, as in a pipe."""
+    from makini_cli import context
+    from makini_cli.handler import run
+
+    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+        out, err = _Stream(False), _Stream(False)
+        stdin = _Stream(False)
+        data = input.encode() if isinstance(input, str) else (input or b"")
+        stdin.buffer = io.BytesIO(data)
+        stdin.write(data.decode("utf-8", "replace"))
+        stdin.seek(0)
+        with monkeypatch.context() as m:
+            for k, v in (env or {}).items():
+                m.setenv(k, v)
+            m.setattr(sys, "stdout", out)
+            m.setattr(sys, "stderr", err)
+            m.setattr(sys, "stdin", stdin)
+            context.set_current(None)
+            try:
+                code = run([str(a) for a in args])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            finally:
+                context.set_current(None)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return invoke
+
+
+@pytest.fixture
+def run_cli():
+    """Run makini as a real process: run_cli('po', 'list', input=..., env=..., timeout=60) -> Result."""
+
+    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
+               timeout: float = 120) -> Result:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        proc = subprocess.run([sys.executable, "-m", "makini_cli", *map(str, args)],
+                              input=input.encode() if isinstance(input, str) else input,
+                              capture_output=True, env=full_env, timeout=timeout)
+        return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+
+    return invoke
