@@ -34,6 +34,10 @@ def run(args: list[str]) -> int:
         from .app import group_names, register
         from .argv import GLOBAL_VALUED, hoist_globals
 
+        if os.environ.get("_MAKINI_COMPLETE"):
+            from typer.completion import completion_init
+
+            completion_init()  # registers the shells; the app is built with add_completion=False
         command = typer.main.get_command(register(_invoked_group(args, group_names(), GLOBAL_VALUED)))
         args = hoist_globals(command, args)
         result = command.main(args=args, prog_name="makini", standalone_mode=False)

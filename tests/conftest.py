@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures_sandbox"]
-
 REPO = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.fixtures_sandbox"] if (REPO / "tests" / "fixtures_sandbox.py").exists() else []
 MAKINI_VARS = ("MAKINI_PROFILE", "MAKINI_BASE_URL", "MAKINI_CLIENT_ID", "MAKINI_CLIENT_SECRET", "MAKINI_TOKEN",
                "MAKINI_CONNECTION", "MAKINI_OUTPUT", "MAKINI_TIMEOUT", "MAKINI_WEBHOOK_SECRET", "NO_COLOR")
 
@@ -43,14 +42,18 @@ class Result:
         return f"Result(code={self.code}, stdout={self.stdout[:2000]!r}, stderr={self.stderr[:2000]!r})"
 
 
-class _Stream(io.StringIO):
-    def __init__(self, tty: bool) -> None:
-        super().__init__()
-        self._tty = tty
-        self.buffer = io.BytesIO()
+class _Stream(io.TextIOWrapper):
+    """A text stream over bytes (like the real sys.stdout), reporting itself as no terminal."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8", write_through=True)
 
     def isatty(self) -> bool:
-        return self._tty
+        return False
+
+    def value(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8", "replace")
 
 
 @pytest.fixture
@@ -61,12 +64,8 @@ def cli(monkeypatch):
     from makini_cli.handler import run
 
     def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
-        out, err = _Stream(False), _Stream(False)
-        stdin = _Stream(False)
-        data = input.encode() if isinstance(input, str) else (input or b"")
-        stdin.buffer = io.BytesIO(data)
-        stdin.write(data.decode("utf-8", "replace"))
-        stdin.seek(0)
+        out, err = _Stream(), _Stream()
+        stdin = _Stream(input.encode() if isinstance(input, str) else (input or b""))
         with monkeypatch.context() as m:
             for k, v in (env or {}).items():
                 m.setenv(k, v)
@@ -80,7 +79,7 @@ def cli(monkeypatch):
                 code = exc.code if isinstance(exc.code, int) else 1
             finally:
                 context.set_current(None)
-        return Result(code, out.getvalue(), err.getvalue())
+        return Result(code, out.value(), err.value())
 
     return invoke
 
