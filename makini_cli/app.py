@@ -82,10 +82,13 @@ def register(only: str | None = None) -> typer.Typer:
             if exc.name == f"{__package__}.commands.{module_name}":
                 continue  # a group not built yet
             raise
-        module.app.rich_markup_mode = None  # see the root app
-        app.add_typer(module.app, name=name)
-        for alias in aliases:
-            app.add_typer(module.app, name=alias, hidden=True)
+        if hasattr(module, "app"):
+            module.app.rich_markup_mode = None  # see the root app
+            app.add_typer(module.app, name=name)
+            for alias in aliases:
+                app.add_typer(module.app, name=alias, hidden=True)
+        else:  # a single command (`makini api …`): a group would stop parsing options after its first argument
+            app.command(name, help=module.HELP)(module.command)
     return app
 
 

@@ -8,18 +8,19 @@ import typer
 
 from ._common import connection_option, ctx, examples
 
-app = typer.Typer(help="Send a raw request to the Makini API.", no_args_is_help=True)
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
-@app.callback(invoke_without_command=True, help="Send a raw request: the admin token for /api/system/*, "
+HELP = ("Send a raw request: the admin token for /api/system/*, "
               "a connection token for every other /api/ path. Prints the JSON body." + examples(
                   "makini api GET /api/system/platforms",
                   "makini api GET /api/erp/purchase-orders -c 09000207611898 -f 'filter[statusKey]=approved' --paginate",
                   "makini api PUT /api/erp/purchase-orders/PO-1/status -c 0900… -f status=approved",
                   "makini api POST /api/erp/purchase-orders -c 0900… --input po.json -i"))
-def api(
+
+
+def command(
     method: str = typer.Argument(..., help="HTTP method."),
     path: str = typer.Argument(..., help="Path starting with /, e.g. /api/system/connections."),
     field: list[str] = typer.Option(None, "--field", "-f", help="key=value: query for GET, JSON body field otherwise."),

@@ -6,7 +6,6 @@ import typer
 
 from ._common import examples
 
-app = typer.Typer(help="Shell completion scripts for bash, zsh, fish and PowerShell.", no_args_is_help=True)
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
 COMPLETE_VAR = "_MAKINI_COMPLETE"
@@ -18,12 +17,14 @@ def script(shell: str) -> str:
     return get_completion_script(prog_name="makini", complete_var=COMPLETE_VAR, shell=shell) + "\n"
 
 
-@app.callback(invoke_without_command=True, help="Print the completion script for a shell." + examples(
+HELP = ("Print the completion script for a shell." + examples(
     "makini completion bash > ~/.local/share/bash-completion/completions/makini",
     "makini completion zsh > \"${fpath[1]}/_makini\"",
     "makini completion fish > ~/.config/fish/completions/makini.fish",
-    "makini completion powershell >> $PROFILE"))
-def completion(shell: str = typer.Argument(..., help="bash, zsh, fish or powershell.")) -> None:
+    "makini completion powershell >> $PROFILE")
+
+
+def command(shell: str = typer.Argument(..., help="bash, zsh, fish or powershell.")) -> None:
     from ..api.errors import UsageError
 
     if shell not in SHELLS:
