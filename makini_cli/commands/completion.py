@@ -21,7 +21,7 @@ HELP = ("Print the completion script for a shell." + examples(
     "makini completion bash > ~/.local/share/bash-completion/completions/makini",
     "makini completion zsh > \"${fpath[1]}/_makini\"",
     "makini completion fish > ~/.config/fish/completions/makini.fish",
-    "makini completion powershell >> $PROFILE")
+    "makini completion powershell >> $PROFILE"))
 
 
 def command(shell: str = typer.Argument(..., help="bash, zsh, fish or powershell.")) -> None:
