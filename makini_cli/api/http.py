@@ -113,11 +113,12 @@ class Http:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    def _check_secure(self, url: httpx.URL, token: str | None) -> None:
-        if token is None or self.embedded or self.insecure:
+    def _check_secure(self, url: httpx.URL) -> None:
+        # Every Makini call carries a secret (a token, or the client secret on /link/token).
+        if self.embedded or self.insecure:
             return
         if url.scheme == "http" and not is_loopback(url.host):
-            raise InsecureTransport(f"refusing to send a token over plain http to {url.host}")
+            raise InsecureTransport(f"refusing to send credentials over plain http to {url.host}")
 
     async def send(self, method: str, path: str, *, params: Any = None, json_body: Any = None,
                    content: bytes | None = None, headers: dict[str, str] | None = None,
@@ -131,7 +132,7 @@ class Http:
             content = dumps(json_body).encode()
             hdrs.setdefault("Content-Type", "application/json")
         request = self.client.build_request(method, path, params=params, content=content, headers=hdrs)
-        self._check_secure(request.url, token)
+        self._check_secure(request.url)
         idempotent = method in IDEMPOTENT
         waited = 0.0
         attempt = 0
