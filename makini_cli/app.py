@@ -16,29 +16,18 @@ HELP = ("The command-line tool for the Makini unified industrial API.\n\n"
         "Global options may also follow the command (`makini connections list -o json`).\n\n"
         + exitcodes.HELP_TEXT)
 
-app = typer.Typer(
-    name="makini",
-    help=HELP,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    add_completion=False,
-    # Plain help: Rich-formatted help imports Rich and markdown-it, tripling `makini --help` time.
-    rich_markup_mode=None,
-)
-
-# (module under makini_cli.commands, group name, aliases, one-line help)
-GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("auth", "auth", ()),
-    ("config_cmd", "config", ()),
-    ("connections", "connections", ("conn",)),
-    ("syncs", "syncs", ()),
-    ("purchase_orders", "purchase-orders", ("po",)),
-    ("webhooks", "webhooks", ()),
-    ("mappings", "field-mappings", ("mappings",)),
-    ("sandbox", "sandbox", ()),
-    ("api_cmd", "api", ()),
-    ("completion", "completion", ()),
+# (module under makini_cli.commands, group name, aliases, one-line summary for `makini --help`)
+GROUPS: list[tuple[str, str, tuple[str, ...], str]] = [
+    ("auth", "auth", (), "Log in, show credentials and their sources, print tokens."),
+    ("config_cmd", "config", (), "Read and change settings and profiles."),
+    ("connections", "connections", ("conn",), "List, check, diagnose, disconnect and reconnect."),
+    ("syncs", "syncs", (), "Sync status, and wait for a sync to finish."),
+    ("purchase_orders", "purchase-orders", ("po",), "List, get, create, update and export orders."),
+    ("webhooks", "webhooks", (), "Test endpoints; receive, verify, sign, replay."),
+    ("mappings", "field-mappings", ("mappings",), "The unified model, fill rates, mapping files."),
+    ("sandbox", "sandbox", (), "Serve, inspect and reset the local sandbox."),
+    ("api_cmd", "api", (), "Send a raw request to the Makini API."),
+    ("completion", "completion", (), "Print a shell completion script."),
 ]
 
 
@@ -48,7 +37,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main(
     profile: str = typer.Option(None, "--profile", "-p", help="Profile from config.toml (env MAKINI_PROFILE)."),
     sandbox: bool = typer.Option(False, "--sandbox", help="Use the embedded local sandbox (the `sandbox` profile)."),
@@ -69,12 +57,32 @@ def main(
         timeout=timeout, debug=debug, no_color=no_color, insecure=insecure)))
 
 
-def register(only: str | None = None) -> typer.Typer:
-    """Attach the command groups. With `only`, just that group: building every group's click
-    command costs start-up time, and a run needs only the group it invokes (root help and shell
-    completion register all)."""
-    for module_name, name, aliases in GROUPS:
+def new_app() -> typer.Typer:
+    app = typer.Typer(
+        name="makini",
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        add_completion=False,
+        # Plain help: Rich-formatted help imports Rich and markdown-it, tripling `makini --help` time.
+        rich_markup_mode=None,
+    )
+    app.callback()(main)
+    return app
+
+
+def register(only: str | None = None, *, full: bool = False) -> typer.Typer:
+    """Attach the command groups. Building every group's commands costs start-up time, and a
+    run needs only the group it invokes: `only` builds that one; with neither `only` nor `full`
+    (root help, an unknown command) each group is a stub holding its summary; `full` builds all
+    (shell completion). Each call builds a new root app."""
+    app = new_app()
+    for module_name, name, aliases, summary in GROUPS:
         if only is not None and only != name and only not in aliases:
+            continue
+        if only is None and not full:
+            app.add_typer(typer.Typer(help=summary, rich_markup_mode=None), name=name)
             continue
         try:
             module = importlib.import_module(f".commands.{module_name}", __package__)
@@ -88,9 +96,9 @@ def register(only: str | None = None) -> typer.Typer:
             for alias in aliases:
                 app.add_typer(module.app, name=alias, hidden=True)
         else:  # a single command (`makini api …`): a group would stop parsing options after its first argument
-            app.command(name, help=module.HELP)(module.command)
+            app.command(name, help=module.HELP, short_help=summary)(module.command)
     return app
 
 
 def group_names() -> set[str]:
-    return {n for _m, name, aliases in GROUPS for n in (name, *aliases)}
+    return {n for _m, name, aliases, _s in GROUPS for n in (name, *aliases)}

@@ -35,10 +35,12 @@ def run(args: list[str]) -> int:
         from .argv import GLOBAL_VALUED, hoist_globals
 
         if os.environ.get("_MAKINI_COMPLETE"):
-            from typer.completion import completion_init
+            from typer.completion import completion_init  # noqa: I001
 
             completion_init()  # registers the shells; the app is built with add_completion=False
-        command = typer.main.get_command(register(_invoked_group(args, group_names(), GLOBAL_VALUED)))
+        completing = bool(os.environ.get("_MAKINI_COMPLETE"))
+        command = typer.main.get_command(register(_invoked_group(args, group_names(), GLOBAL_VALUED),
+                                                  full=completing))
         args = hoist_globals(command, args)
         result = command.main(args=args, prog_name="makini", standalone_mode=False)
         return result if isinstance(result, int) else 0

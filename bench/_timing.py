@@ -1,0 +1,57 @@
+"""Shared helpers for the benchmarks: whole-process timing with interleaved runs, medians and
+ratios measured in the same run (the machines are shared and noisy: compare, don't clock)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def makini_exe() -> list[str]:
+    exe = Path(sys.executable).with_name("makini")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "makini_cli"]
+
+
+def run_once(cmd: list[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    return time.perf_counter() - start
+
+
+def paired(a: list[str], b: list[str], runs: int = 21, warmup: int = 2,
+           env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """(median A, median B, median of the pairwise ratios A/B), A and B run in turn."""
+    for _ in range(warmup):
+        run_once(a, env), run_once(b, env)
+    ta, tb, ratios = [], [], []
+    for _ in range(runs):
+        x, y = run_once(a, env), run_once(b, env)
+        ta.append(x)
+        tb.append(y)
+        ratios.append(x / y)
+    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
+
+
+def child_peak_rss_mib() -> float:
+    """Peak RSS of the largest finished child so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def verdict(ratio: float, target: float) -> str:
+    return "ok" if ratio <= target else "OVER"
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cpus, Python {sys.version.split()[0]}, {sys.platform}"
+
+
+def print_table(rows: list[tuple[str, str, str, float, float]]) -> None:
+    """rows: (figure, value, baseline, ratio, target)."""
+    print(f"{'figure':44} {'value':>12} {'baseline':>12} {'ratio':>7} {'target':>7}  verdict")
+    for figure, value, baseline, ratio, target in rows:
+        print(f"{figure:44} {value:>12} {baseline:>12} {ratio:7.2f} {target:7.2f}  {verdict(ratio, target)}")
