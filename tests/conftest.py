@@ -27,6 +27,27 @@ def config_dir(tmp_path_factory, monkeypatch) -> Path:
     return path
 
 
+# Every Result a test produced; checked after each test (see `no_traceback_anywhere`).
+_RESULTS: list["Result"] = []
+
+
+@pytest.fixture(autouse=True)
+def no_traceback_anywhere(request):
+    """No run of makini in any test may print a Python traceback: whatever a user can cause must
+    end in a clean message. Tests that provoke a bug on purpose can opt out with
+    @pytest.mark.allow_traceback."""
+    _RESULTS.clear()
+    yield
+    if request.node.get_closest_marker("allow_traceback"):
+        return
+    for result in _RESULTS:
+        assert "Traceback (most recent call last)" not in result.stdout + result.stderr, result
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_traceback: this test may see a traceback on purpose")
+
+
 @dataclass
 class Result:
     code: int
@@ -79,7 +100,9 @@ def cli(monkeypatch):
                 code = exc.code if isinstance(exc.code, int) else 1
             finally:
                 context.set_current(None)
-        return Result(code, out.value(), err.value())
+        result = Result(code, out.value(), err.value())
+        _RESULTS.append(result)
+        return result
 
     return invoke
 
@@ -95,6 +118,8 @@ def run_cli():
         proc = subprocess.run([sys.executable, "-m", "makini_cli", *map(str, args)],
                               input=input.encode() if isinstance(input, str) else input,
                               capture_output=True, env=full_env, timeout=timeout)
-        return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+        result = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+        _RESULTS.append(result)
+        return result
 
     return invoke
