@@ -173,5 +173,11 @@ def current() -> AppContext:
 
 
 def set_current(ctx: AppContext | None) -> None:
+    """Start a new invocation's context (also forgets which loose files were warned about)."""
+    import sys
+
     global _current
     _current = ctx
+    creds = sys.modules.get(f"{__package__}.credentials")
+    if creds is not None:
+        creds._warned.clear()
