@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -72,9 +73,11 @@ async def items(fetch: FetchPage, *, what: str = "list", limit: int | None = Non
     count = 0
     if limit is not None and limit <= 0:
         return
-    async for _page, _body, batch in pages(fetch, what=what, prefetch=prefetch):
-        for item in batch:
-            yield item
-            count += 1
-            if limit is not None and count >= limit:
-                return
+    # aclosing: stopping at `limit` must cancel the page prefetch now, while the client is open
+    async with contextlib.aclosing(pages(fetch, what=what, prefetch=prefetch)) as stream:
+        async for _page, _body, batch in stream:
+            for item in batch:
+                yield item
+                count += 1
+                if limit is not None and count >= limit:
+                    return

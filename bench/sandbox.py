@@ -1,0 +1,131 @@
+"""Sandbox benchmark: served memory at two data sizes, and list throughput.
+
+    python bench/sandbox.py [--small 10000] [--big 200000] [--per-page 500]
+
+For each size it builds a sandbox database (default seed, then grows ONE connection, SAP
+S/4HANA, to N purchase orders: seeding all ten connections that big would only add time),
+serves it from a child process (uvicorn), exports that connection's orders page by page over
+HTTP at `--per-page`, runs a few filtered/sorted/deep-page queries, and reads the child's peak
+RSS (VmHWM from /proc, else ru_maxrss). It prints the figures and the big/small ratios; it
+asserts nothing about timings. Memory should stay flat: pages are SQL LIMIT/OFFSET and the
+SQLite page cache is capped (16 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def build(path: Path, n: int) -> tuple[str, float]:
+    from makini_cli.sandbox.core import Sandbox
+
+    t = time.perf_counter()
+    sb = Sandbox(path, pos_per_connection=40)
+    key = sb.connections()[0]["key"]
+    if n > 40:
+        sb.grow(key, n - 40)
+    sb.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    sb.db.close()
+    return key, time.perf_counter() - t
+
+
+def peak_rss_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+SERVE = """
+import sys
+sys.path.insert(0, {root!r})
+from makini_cli.sandbox.app import create_app
+from makini_cli.sandbox.server import serve
+serve(create_app({db!r}), "127.0.0.1", 0, on_ready=lambda url: print(url, flush=True))
+"""
+
+
+def measure(path: Path, key: str, per_page: int) -> dict:
+    proc = subprocess.Popen([sys.executable, "-c", SERVE.format(root=str(ROOT), db=str(path))],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        with httpx.Client(base_url=url, timeout=120) as c:
+            from makini_cli.sandbox.seed import sandbox_credentials
+
+            cid, secret = sandbox_credentials(42)
+            adm = c.post("/link/token", json={"grant_type": "client_credentials",
+                                              "client_id": cid, "client_secret": secret})
+            tok = c.post(f"/api/system/connections/{key}/token", headers={
+                "Authorization": f"Bearer {adm.json()['access_token']}"}).json()["data"]
+            h = {"Authorization": f"Bearer {tok['access_token']}"}
+            t, items, page = time.perf_counter(), 0, 1
+            while True:
+                body = c.get("/api/erp/purchase-orders", headers=h,
+                             params={"per_page": per_page, "page": page}).json()
+                items += len(body["data"])
+                if body["links"]["next"] is None:
+                    break
+                page += 1
+            export_s = time.perf_counter() - t
+            t = time.perf_counter()
+            for params in ({"filter[totalGrossValue:gt]": "20000", "per_page": per_page},
+                           {"sort[totalGrossValue]": "1", "per_page": per_page},
+                           {"filter[updatedAt:gteq]": "2025-01-01", "per_page": per_page},
+                           {"page": max(1, page - 1), "per_page": per_page}):
+                c.get("/api/erp/purchase-orders", headers=h, params=params).raise_for_status()
+            query_s = time.perf_counter() - t
+        rss = peak_rss_kb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    if rss is None:
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"items": items, "pages": page, "export_s": export_s,
+            "items_per_s": items / export_s if export_s else float("inf"),
+            "queries_s": query_s, "peak_rss_mb": rss / 1024}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--small", type=int, default=10_000)
+    ap.add_argument("--big", type=int, default=200_000)
+    ap.add_argument("--per-page", type=int, default=500)
+    args = ap.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, n in (("small", args.small), ("big", args.big)):
+            path = Path(tmp) / f"{label}.sqlite3"
+            key, seed_s = build(path, n)
+            r = measure(path, key, args.per_page)
+            r.update(n=n, seed_s=seed_s, db_mb=path.stat().st_size / 1e6)
+            results[label] = r
+            print(f"{label:>5}: {n:>7} POs on one connection | seed {seed_s:6.1f} s | "
+                  f"db {r['db_mb']:7.1f} MB | peak RSS {r['peak_rss_mb']:6.1f} MB | "
+                  f"export {r['items']} items in {r['pages']} pages, {r['export_s']:6.1f} s = "
+                  f"{r['items_per_s']:8.0f} items/s | 4 queries {r['queries_s']:.2f} s",
+                  flush=True)
+            os.sync() if hasattr(os, "sync") else None
+    s, b = results["small"], results["big"]
+    print(f"ratio big/small: data x{b['n'] / s['n']:.0f}, peak RSS x"
+          f"{b['peak_rss_mb'] / s['peak_rss_mb']:.2f}, throughput (items/s) x"
+          f"{b['items_per_s'] / s['items_per_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

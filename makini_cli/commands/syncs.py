@@ -1,0 +1,154 @@
+"""`makini syncs`: sync status of connections, and waiting for a sync to finish.
+
+Makini has no sync trigger or schedule API (makini-api.md): sync state is read from
+`/api/integrations/current` with each connection's own token.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from ._common import ctx, examples
+from .connections import _observers  # noqa: F401 - the breaker/error-log hook, registered there
+
+app = typer.Typer(help="Sync status of connections; wait for a sync to finish.", no_args_is_help=True)
+
+TIMEOUT_EXIT = 124  # like timeout(1)
+TERMINAL_OK = ("done", "fulldone")
+TERMINAL_FAIL = ("error", "fail")
+
+
+def sync_columns():
+    from ..output import Column, relative_time
+
+    return [Column("id", "ID"), Column("name", "NAME"), Column("sync_status", "SYNC"),
+            Column("last_sync", "LAST SYNC", fmt=relative_time), Column("health", "HEALTH"),
+            Column("reason", "REASON")]
+
+
+@app.command("status", help="Sync status, last sync time and age, and the health classification of "
+             "connections (the same check as `connections status`, sync columns first).\n\n"
+             "Exit codes: 0 all healthy or syncing, 3 some connection in a --fail-on state, 4 credentials "
+             "refused." + examples(
+                 "makini syncs status --all",
+                 "makini syncs status 09000207611898 -o json",
+                 "makini syncs status --all --stale-after 12h --fail-on error"))
+def status(
+    ids: list[str] = typer.Argument(None, help="Connection ids; - reads ids from stdin. Default: the profile's connection."),
+    all_: bool = typer.Option(False, "--all", "-a", help="Every connection of the application."),
+    concurrency: int = typer.Option(20, "--concurrency", "-j", min=1, max=200, help="Connections checked at once."),
+    fail_on: str = typer.Option(None, "--fail-on", help="States that make the exit code 3 (comma-separated; none)."),
+    stale_after: str = typer.Option(None, "--stale-after", help="Count a finished sync older than this (6h) as error."),
+    force: bool = typer.Option(False, "--force", help="Call connections whose circuit breaker is open."),
+) -> None:
+    from ._conn_health import health_run
+
+    health_run(ids, all_=all_, concurrency=concurrency, fail_on=fail_on, stale_after=stale_after,
+               force=force, columns=sync_columns())
+
+
+@app.command("wait", help="Wait until a connection's sync finishes: a spinner on a terminal, a line per "
+             "change on stderr otherwise, the outcome on stdout. Without --new, a connection that is not "
+             "syncing right now reports its last sync at once.\n\n"
+             f"Exit codes: 0 the sync completed (done/fulldone), 3 it failed (error, or fail: credentials "
+             f"invalid), {TIMEOUT_EXIT} timed out (like timeout(1)), 4 credentials refused, 1 other errors." + examples(
+                 "makini syncs wait 09000207611898",
+                 "makini syncs wait 09000207611898 --timeout 2h --interval 30s",
+                 "makini syncs wait 09000207611898 --new && makini po list -c 09000207611898"))
+def wait(
+    connection_id: str = typer.Argument(None, help="Connection id (default: the profile's)."),
+    timeout: str = typer.Option("30m", "--timeout", "-t", help="Give up after this long (90s, 30m, 2h)."),
+    interval: str = typer.Option("10s", "--interval", "-i", help="Time between checks."),
+    new: bool = typer.Option(False, "--new", help="Wait for a sync that finishes after now (ignore the last one)."),
+    force: bool = typer.Option(False, "--force", help="Call even if the circuit breaker is open."),
+) -> None:
+    from ..api.errors import UsageError
+    from ._common import parse_duration, require_connection
+
+    c = ctx()
+    limit = parse_duration(timeout, "--timeout")
+    every = parse_duration(interval, "--interval")
+    if every <= 0:
+        raise UsageError("--interval must be more than 0")
+    cid = connection_id or require_connection(None)
+    c.breaker_force = force
+    result = c.run(lambda client: _wait(c, client, cid, limit, every, new))
+    c.output.emit(result)
+    code = {"completed": 0, "failed": 3, "timeout": TIMEOUT_EXIT}[result["result"]]
+    if code:
+        raise typer.Exit(code)
+
+
+async def _wait(c, client, cid, limit: float, every: float, new: bool) -> dict:
+    import asyncio
+    import time
+
+    from ..api import connections as api
+    from ..api.errors import MakiniError
+    from ..connlog import now_iso
+
+    transient = {"network_error", "timeout", "server_error", "rate_limited", "circuit_open"}
+    started = time.monotonic()
+    spinner = _Spinner(c.output)
+    first: tuple | None = None
+    seen_running = False
+    last_line = None
+    integ = None
+    try:
+        while True:
+            try:
+                integ = await api.current(client, cid)
+                state = (integ.sync_status or "").lower()
+                line = f"sync {state or 'unknown'} (updated {integ.sync_updated_at or '?'})"
+            except MakiniError as exc:
+                if exc.code not in transient:
+                    raise  # not found, refused, forbidden: waiting will not change it
+                state, line = "", f"check failed: {exc.message} (will retry)"
+            waited = time.monotonic() - started
+            if line != last_line:
+                spinner.change(f"{now_iso()} {cid or 'connection'}: {line}")
+                last_line = line
+            key = (state, integ.sync_updated_at if integ else None)
+            first = first or (key if state else None)
+            seen_running = seen_running or state == "inprogress"
+            fresh = not new or seen_running or (first is not None and key != first)
+            if state in TERMINAL_OK + TERMINAL_FAIL and fresh:
+                outcome = "completed" if state in TERMINAL_OK else "failed"
+                return _result(cid, integ, outcome, waited)
+            if waited >= limit:
+                return _result(cid, integ, "timeout", waited)
+            spinner.tick(f"{cid or 'connection'}: {line}; waited {int(waited)}s of {int(limit)}s")
+            await asyncio.sleep(max(0.0, min(every, limit - waited)))
+    finally:
+        spinner.stop()
+
+
+def _result(cid, integ, outcome: str, waited: float) -> dict:
+    return {"id": cid or (integ.id if integ else None), "result": outcome,
+            "sync_status": integ.sync_status if integ else None,
+            "sync_updated_at": integ.sync_updated_at if integ else None, "waited_seconds": round(waited, 1)}
+
+
+class _Spinner:
+    """A rich spinner on a terminal's stderr; otherwise one stderr line per change."""
+
+    def __init__(self, output) -> None:
+        self.output = output
+        self.status = None
+        if output.stderr_tty:
+            from rich.console import Console
+
+            self.status = Console(file=output.stderr).status("waiting for the sync…")
+            self.status.start()
+
+    def change(self, line: str) -> None:
+        if self.status is None:
+            self.output.note(line)
+
+    def tick(self, text: str) -> None:
+        if self.status is not None:
+            self.status.update(text)
+
+    def stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()

@@ -1,0 +1,189 @@
+"""Where an export's bytes go: stdout as they come, or a file that appears only when complete.
+
+A file export writes to a partial file beside the target (`.NAME.makini-partial`) and, after
+every fully written page, records a checkpoint beside it (`.NAME.makini-partial.json`): the
+engine's position in each source and the partial's exact size at that moment. Writing a page
+and then replacing the checkpoint (temp + rename) means a process killed at any instant leaves
+a checkpoint that describes a prefix of the partial file. `--resume` truncates the partial back
+to the recorded size (dropping a half-written page) and carries on; the finished partial is
+fsynced and renamed over the target, and only then is the checkpoint removed.
+
+Data is flushed to the OS per page (enough for a crash or SIGKILL); it is fsynced once, at the
+end. After a power loss the checkpoint may promise more than the disk kept: the size and the
+recorded tail bytes are checked on resume, and a mismatch starts the export over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from ..api.errors import UsageError
+from ..fsutil import ensure_dir
+
+VERSION = 1
+TAIL = 32  # bytes of the partial's end kept in the checkpoint, to recognise it on resume
+
+
+class StreamSink:
+    """Standard output (or any text stream): nothing to resume, nothing to rename."""
+
+    resumable = False
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.bytes = 0
+
+    def open(self, fingerprint: str) -> dict | None:
+        return None
+
+    def write(self, text: str) -> None:
+        if text:
+            self.stream.write(text)
+            self.bytes += len(text)
+
+    def commit(self, state: dict) -> None:
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stream.flush()
+
+
+def partial_paths(target: Path) -> tuple[Path, Path]:
+    partial = target.with_name(f".{target.name}.makini-partial")
+    return partial, partial.with_name(partial.name + ".json")
+
+
+class FileSink:
+    resumable = True
+
+    def __init__(self, target: str | os.PathLike, *, resume: bool = False) -> None:
+        self.target = Path(target).expanduser().absolute()
+        self.partial, self.checkpoint = partial_paths(self.target)
+        self.resume = resume
+        self.fh: IO[bytes] | None = None
+        self.bytes = 0
+        self.fingerprint = ""
+        self.discarded = False  # an older unfinished export of this file was thrown away
+
+    # -- start ------------------------------------------------------------------------------
+    def open(self, fingerprint: str) -> dict | None:
+        """Open the partial; return the saved engine state when resuming, else None."""
+        self.fingerprint = fingerprint
+        if self.target.is_dir():
+            raise UsageError(f"--output {self.target} is a directory")
+        ensure_dir(self.target.parent)
+        saved = self._load() if self.resume else None
+        if saved is not None:
+            self.fh = open(self.partial, "r+b")  # noqa: SIM115 - closed in finish/close
+            self.fh.truncate(saved["bytes"])
+            self.fh.seek(saved["bytes"])
+            self.bytes = saved["bytes"]
+            return saved["state"]
+        self.discarded = self.partial.exists() or self.checkpoint.exists()
+        with contextlib.suppress(FileNotFoundError):
+            self.checkpoint.unlink()
+        fd = os.open(self.partial, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        self.fh = os.fdopen(fd, "r+b")
+        self.bytes = 0
+        return None
+
+    def _load(self) -> dict | None:
+        try:
+            saved = json.loads(self.checkpoint.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            raise UsageError(f"cannot read the export checkpoint {self.checkpoint}",
+                             hint="delete it (and the partial file beside it) and export again")
+        if saved.get("version") != VERSION or saved.get("fingerprint") != self.fingerprint:
+            raise UsageError(
+                f"{self.target.name}: the unfinished export found there was started with other "
+                "options (format, filters, connections, columns or page size)",
+                hint="rerun with exactly the options it was started with, or without --resume "
+                     "to start over")
+        try:
+            size = self.partial.stat().st_size
+            ok = size >= saved["bytes"]
+            if ok and saved.get("tail"):
+                with open(self.partial, "rb") as fh:
+                    fh.seek(saved["bytes"] - len(bytes.fromhex(saved["tail"])))
+                    ok = fh.read(len(bytes.fromhex(saved["tail"]))).hex() == saved["tail"]
+        except (OSError, KeyError, ValueError):
+            ok = False
+        if not ok:
+            return None  # the partial lost data the checkpoint promised: start over, safely
+        return saved
+
+    # -- per page -----------------------------------------------------------------------------
+    def write(self, text: str) -> None:
+        if text:
+            data = text.encode("utf-8")
+            assert self.fh is not None
+            self.fh.write(data)
+            self.bytes += len(data)
+
+    def commit(self, state: dict) -> None:
+        """Everything written so far is one consistent prefix: record it."""
+        assert self.fh is not None
+        self.fh.flush()
+        tail = b""
+        if self.bytes:
+            n = min(TAIL, self.bytes)
+            self.fh.seek(self.bytes - n)
+            tail = self.fh.read(n)
+            self.fh.seek(self.bytes)
+        doc = {"version": VERSION, "fingerprint": self.fingerprint, "output": str(self.target),
+               "bytes": self.bytes, "tail": tail.hex(), "state": state}
+        tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, separators=(",", ":"))
+        os.replace(tmp, self.checkpoint)
+
+    # -- end ----------------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Make the partial the target: fsync, rename, fsync the directory, drop the checkpoint."""
+        assert self.fh is not None
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        self.fh = None
+        os.replace(self.partial, self.target)
+        _fsync_dir(self.target.parent)
+        with contextlib.suppress(FileNotFoundError):
+            self.checkpoint.unlink()
+
+    def close(self) -> None:
+        """Stop without finishing: the partial and its checkpoint stay for `--resume`."""
+        if self.fh is not None:
+            with contextlib.suppress(Exception):
+                self.fh.close()
+            self.fh = None
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def describe(target: str | os.PathLike) -> dict[str, Any] | None:
+    """What an unfinished export of `target` got to (for messages), or None."""
+    _, checkpoint = partial_paths(Path(target).expanduser().absolute())
+    try:
+        saved = json.loads(checkpoint.read_text(encoding="utf-8"))
+        state = saved["state"]
+        return {"orders": state.get("orders", 0), "bytes": saved["bytes"],
+                "started_at": state.get("started_at"), "sources": list(state.get("sources", {}))}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None

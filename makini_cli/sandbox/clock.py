@@ -1,0 +1,48 @@
+"""The sandbox clock: real time scaled by `time_factor`, plus an offset tests can advance.
+
+Everything time-dependent (token expiry, sync progress, rate-limit windows, webhook retries)
+reads this clock instead of `time.time()`, so `POST /_sandbox/clock {"advance": s}` moves it all
+at once without sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timezone
+
+
+class Clock:
+    def __init__(self, time_factor: float = 1.0, offset: float = 0.0) -> None:
+        if time_factor <= 0:
+            raise ValueError("time_factor must be positive")
+        self.time_factor = float(time_factor)
+        self._origin = time.time()
+        self._offset = float(offset)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        real = time.time()
+        return self._origin + (real - self._origin) * self.time_factor + self._offset
+
+    now = __call__
+
+    @property
+    def offset(self) -> float:
+        return self._offset
+
+    def advance(self, seconds: float) -> float:
+        with self._lock:
+            self._offset += float(seconds)
+        return self()
+
+    def set_offset(self, offset: float) -> None:
+        with self._lock:
+            self._offset = float(offset)
+
+
+def iso(ts: float | None) -> str | None:
+    """ISO 8601 UTC with a Z and whole seconds, as the spec's examples write timestamps."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
