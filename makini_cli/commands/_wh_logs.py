@@ -65,9 +65,10 @@ def logs_cmd(since: str | None, status: str | None, limit: int, source: str | No
         return
     log = DeliveryLog()
     entries = log.read(since=age, status=status, limit=limit or None, source=source, event=event)
-    c.output.emit([public(e, full) for e in entries], columns=_columns(False))
-    if not entries:
+    if not entries and c.output.format == "table":
         c.output.info(f"no deliveries in {log.path}")
+        return
+    c.output.emit([public(e, full) for e in entries], columns=_columns(False))
 
 
 def _sandbox_rows(c, age, status, limit, event) -> list[dict]:

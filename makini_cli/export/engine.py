@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,22 +150,30 @@ def _columns(plan: Plan) -> list[str] | None:
     return formats.order_columns(multi) + (formats.line_columns() if plan.lines else [])
 
 
-async def _produce(src: Source, st: dict, plan: Plan, queue: asyncio.Queue) -> None:
+async def _pages(src: Source, st: dict, plan: Plan) -> AsyncIterator[tuple[int, Page, int]]:
+    """(page number, page, items already written) from where the checkpoint left off."""
     start = max(1, st["page"])
     skip = st["done"] if st["page"] else 0
+    async for number, page in ordered_pages(src.fetch, start=start, depth=plan.prefetch,
+                                            what=src.id):
+        drop = 0
+        if number == start and skip:
+            items = page.items
+            anchor = items[skip - 1] if len(items) >= skip else None
+            key = anchor.get("key") if isinstance(anchor, dict) else None
+            if anchor is None or (st["last_key"] is not None and key != st["last_key"]):
+                raise ResumeMismatch(f"cannot resume {src.id}: page {number} no longer starts "
+                                     f"with the {skip} records already written")
+            drop = skip
+        yield number, page, drop
+        del page  # (one parsed page alive at a time: memory does not depend on the count)
+
+
+async def _produce(src: Source, st: dict, plan: Plan, queue: asyncio.Queue) -> None:
     try:
-        async for number, page in ordered_pages(src.fetch, start=start, depth=plan.prefetch,
-                                                what=src.id):
-            drop = 0
-            if number == start and skip:
-                items = page.items
-                anchor = items[skip - 1] if len(items) >= skip else None
-                key = anchor.get("key") if isinstance(anchor, dict) else None
-                if anchor is None or (st["last_key"] is not None and key != st["last_key"]):
-                    raise ResumeMismatch(f"cannot resume {src.id}: page {number} no longer starts "
-                                         f"with the {skip} records already written")
-                drop = skip
+        async for number, page, drop in _pages(src, st, plan):
             await queue.put(("page", src, number, page, drop))
+            del page
         await queue.put(("done", src, None, None, 0))
     except asyncio.CancelledError:
         raise
@@ -187,8 +195,7 @@ async def run(plan: Plan, sink: Any, progress: Progress | None = None) -> Result
     encoder = _encoder(plan, state)
     builders = {s.id: _row_builder(plan, s.label, state) for s in plan.sources}
     todo = [s for s in plan.sources if not state["sources"][s.id]["finished"]]
-    queue: asyncio.Queue = asyncio.Queue(maxsize=max(2, len(todo) * 2))
-    tasks = [asyncio.ensure_future(_produce(s, state["sources"][s.id], plan, queue)) for s in todo]
+    tasks: list[asyncio.Future] = []
     counted: set[str] = set()
 
     def header() -> None:
@@ -200,46 +207,62 @@ async def run(plan: Plan, sink: Any, progress: Progress | None = None) -> Result
         sink.write(encoder.header())
         state["header"] = True
 
+    def write(src: Source, number: int, page: Page, drop: int) -> None:
+        st, items = state["sources"][src.id], page.items
+        if src.id not in counted:
+            counted.add(src.id)
+            meta = page.body.get("meta")
+            total = meta.get("total") if isinstance(meta, dict) else None
+            if isinstance(total, int):
+                progress.add_total(total)
+        rows = builders[src.id](page, drop)
+        header()
+        text, count = encoder.page(rows, not state["wrote_any"])
+        sink.write(text)
+        new = len(items) - drop
+        state["wrote_any"] = state["wrote_any"] or count > 0
+        state["orders"] += new
+        state["rows"] += count
+        st["page"], st["done"] = number, len(items)
+        if items and isinstance(items[-1], dict):
+            st["last_key"] = items[-1].get("key")
+        sink.commit(state)
+        progress.advance(new)
+
+    def done(src: Source) -> None:
+        state["sources"][src.id]["finished"] = True
+        sink.commit(state)
+
     try:
         if state["orders"]:
             progress.advance(state["orders"])
         header()
         sink.commit(state)
-        active = len(tasks)
-        while active:
-            kind, src, number, page, drop = await queue.get()
-            st = state["sources"][src.id]
-            if kind == "error":
-                if not plan.skip_failed or not isinstance(number, MakiniError):
-                    raise number
-                number.connection = number.connection or src.label
-                result.failed[src.id] = number
-                active -= 1
-            elif kind == "done":
-                st["finished"] = True
-                sink.commit(state)
-                active -= 1
-            else:
-                items = page.items
-                if src.id not in counted:
-                    counted.add(src.id)
-                    meta = page.body.get("meta")
-                    total = meta.get("total") if isinstance(meta, dict) else None
-                    if isinstance(total, int):
-                        progress.add_total(total)
-                rows = builders[src.id](page, drop)
-                header()
-                text, count = encoder.page(rows, not state["wrote_any"])
-                sink.write(text)
-                new = len(items) - drop
-                state["wrote_any"] = state["wrote_any"] or count > 0
-                state["orders"] += new
-                state["rows"] += count
-                st["page"], st["done"] = number, len(items)
-                if items and isinstance(items[-1], dict):
-                    st["last_key"] = items[-1].get("key")
-                sink.commit(state)
-                progress.advance(new)
+        if len(todo) == 1:  # one source: no queue, no task, the fewest pages in memory
+            src = todo[0]
+            async for number, page, drop in _pages(src, state["sources"][src.id], plan):
+                write(src, number, page, drop)
+                del page
+            done(src)
+        elif todo:
+            queue: asyncio.Queue = asyncio.Queue(maxsize=len(todo))
+            tasks = [asyncio.ensure_future(_produce(s, state["sources"][s.id], plan, queue))
+                     for s in todo]
+            for _ in range(len(tasks)):
+                while True:
+                    kind, src, number, page, drop = await queue.get()
+                    if kind == "page":
+                        write(src, number, page, drop)
+                        del page
+                        continue
+                    if kind == "done":
+                        done(src)
+                    elif not plan.skip_failed or not isinstance(number, MakiniError):
+                        raise number
+                    else:
+                        number.connection = number.connection or src.label
+                        result.failed[src.id] = number
+                    break
         if state["header"]:
             sink.write(encoder.footer(state["wrote_any"]))
         sink.finish()

@@ -61,10 +61,10 @@ def _wrap(served) -> Sandbox:
     return sb
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[Sandbox]:
-    """One sandbox over real HTTP per test module (like `served_sandbox`, but small: 3 orders per
-    connection, in memory), so starting and stopping uvicorn is not paid per test."""
+@pytest.fixture(scope="session")
+def served() -> Iterator[Sandbox]:
+    """One sandbox over real HTTP for these tests (like `served_sandbox`, but small: 3 orders per
+    connection, in memory), so starting and stopping uvicorn is not paid per test; `sbx` reseeds it."""
     from makini_cli.sandbox.app import create_app
     from makini_cli.sandbox.server import ServerThread
 
@@ -77,7 +77,7 @@ def served(tmp_path_factory) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def sbx(served) -> Sandbox:
-    """The module's sandbox, reseeded for this test: scenarios, faults, clock and tokens start over
+    """The served sandbox, reseeded for this test: scenarios, faults, clock and tokens start over
     (connection keys are derived from the seed, so they stay the same)."""
     served.call("POST", "/_sandbox/reset", json={"pos_per_connection": POS})
     return served

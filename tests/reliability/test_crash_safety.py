@@ -58,6 +58,9 @@ def test_sigkill_mid_write_leaves_a_readable_file(name, config_dir):
     for _ in range(KILLS):
         proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(loop)], env=env, stdout=subprocess.PIPE)
         assert proc.stdout.readline().strip() == b"ready"  # imports done: the write loop starts now
+        deadline = time.monotonic() + 20
+        while not target.exists() and time.monotonic() < deadline:  # the very first write, on a busy machine
+            time.sleep(0.005)
         time.sleep(rng.uniform(0.0, 0.05))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
