@@ -205,8 +205,14 @@ async def check_all(client: Any, ids: Iterable[str] | None, *, concurrency: int,
     started = time.monotonic()
     batch_tokens(client)
     # The Makini Link URL (for needs_reauth/Pending hints) is fetched alongside the admin list.
+    # return_exceptions: when the credentials are refused, both calls finish before the error goes
+    # up, so no request is left half-open when the event loop closes.
     admin, link = await asyncio.gather(
-        admin_index(client), api.link_for(client, redirect=link_redirect, client_id=client_id))
+        admin_index(client), api.link_for(client, redirect=link_redirect, client_id=client_id),
+        return_exceptions=True)
+    for outcome in (admin, link):
+        if isinstance(outcome, BaseException):
+            raise outcome
     if ids is None:
         if admin is None:
             from .api.errors import UsageError

@@ -124,13 +124,17 @@ def listen_cmd(host: str, port: int, path: str, secret: str | None, secret_file:
     if not is_loopback(host):
         c.output.warn(f"binding {host}: the listener is reachable from other machines on this network")
     broken = []
+    stdout_tty = c.output.stdout_tty
 
     async def on_event(event: dict, body: bytes, headers: dict) -> None:
         if broken:
             return
         try:
-            sys.stdout.write(json.dumps(jsonable(event), ensure_ascii=False, separators=(",", ":")) + "\n")
-            sys.stdout.flush()
+            # On a terminal the readable line says it all (unless records were fetched); for
+            # pipelines every accepted event is one JSON line on stdout.
+            if not (stdout_tty and expander is None):
+                sys.stdout.write(json.dumps(jsonable(event), ensure_ascii=False, separators=(",", ":")) + "\n")
+                sys.stdout.flush()
         except BrokenPipeError:  # `| head -1` is done reading: stop like any filter would
             broken.append(True)
             signal.raise_signal(signal.SIGTERM)

@@ -69,6 +69,7 @@ async def ordered_pages(fetch: FetchPage, *, start: int = 1, depth: int = 2,
                 else:
                     top_up()
             yield page, got
+            got = body = items = None  # let the page go before the next one is parsed
             if not more:
                 return
             page += 1
