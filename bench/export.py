@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -125,6 +126,13 @@ def main() -> None:
 
     cid, secret = sandbox_credentials(42)
     work = Path(tempfile.mkdtemp(prefix="makini-bench-export-"))
+    try:
+        _bench(args, cid, secret, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the databases too, unless --db-dir kept them
+
+
+def _bench(args, cid: str, secret: str, work: Path) -> None:
     dbs = Path(args.db_dir) if args.db_dir else work
     dbs.mkdir(parents=True, exist_ok=True)
     print(f"export benchmark ({machine()}); per_page {args.per_page}, {args.runs} runs each", flush=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,23 +27,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 TARGET = 0.10
-
-
-def _nodelay_bind():
-    """Serve with TCP_NODELAY. Without it, Nagle's algorithm on the server and delayed ACKs on
-    the client add ~40 ms to every keep-alive response, which would measure the kernel, not
-    makini. (Idempotent: harmless once the sandbox server sets it itself.)"""
-    import makini_cli.sandbox.server as server
-
-    original = server._bind
-
-    def bind(host: str, port: int) -> socket.socket:
-        sock = original(host, port)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
-
-    server._bind = bind
-    return server
 
 
 def run_cli(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, int, int, bytes]:
@@ -77,7 +59,7 @@ def main() -> int:
 
     import httpx
 
-    server = _nodelay_bind()
+    import makini_cli.sandbox.server as server
     from makini_cli.sandbox.app import create_app
     from makini_cli.sandbox.catalog import SEEDED
 

@@ -246,7 +246,7 @@ class BreakerObserver:
 
 
 def install(ctx: Any, client: Any) -> None:
-    """Client hook (context.add_client_hook): every client gets the breaker."""
+    """Every client gets the breaker (installed by AppContext.make_client)."""
     if any(isinstance(o, BreakerObserver) for o in client.observers):
         return
     breaker = Breaker()

@@ -130,6 +130,12 @@ class AppContext:
 
             # Webhook first attempts are sent before the command exits (retries need a served sandbox).
             client.after_close.append(lambda: drain(app))
+        # Every client, whatever the command, gets the circuit breaker and the per-connection
+        # error log (imported here, not at start-up: only commands that call the API pay for them).
+        from . import breaker, connlog
+
+        breaker.install(self, client)
+        connlog.install(self, client)
         for hook in _client_hooks:
             hook(self, client)
         return client

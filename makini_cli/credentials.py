@@ -158,13 +158,7 @@ class TokenCache:
         return scope if isinstance(scope, dict) else {}
 
     def get(self, slot: str) -> CachedToken | None:
-        entry = self._scope(self._read()).get(slot)
-        if not isinstance(entry, dict) or not isinstance(entry.get("access_token"), str):
-            return None
-        expires = entry.get("expires_at")
-        return CachedToken(entry["access_token"],
-                           float(expires) if isinstance(expires, (int, float)) else None,
-                           entry.get("refresh_token") if isinstance(entry.get("refresh_token"), str) else None)
+        return _decode(self._scope(self._read()).get(slot))
 
     def put(self, slot: str, token: CachedToken | None) -> None:
         with self._locked():
@@ -180,6 +174,9 @@ class TokenCache:
                 scope[slot] = token.to_dict()
             atomic_write_text(self.path, json.dumps(data, indent=1), perms=0o600)
 
+    def deferred(self) -> DeferredTokens:
+        return DeferredTokens(self)
+
     def slots(self) -> list[str]:
         return list(self._scope(self._read()))
 
@@ -188,6 +185,57 @@ class TokenCache:
             data = self._read()
             if data.pop(self.scope, None) is not None:
                 atomic_write_text(self.path, json.dumps(data, indent=1), perms=0o600)
+
+
+class DeferredTokens:
+    """Read-through, write-back view of a TokenCache for one fan-out over many connections.
+
+    The file cache re-reads and rewrites tokens.json on every get and put: fine for one
+    connection, quadratic (and an fsync each) for 500. This reads the file once and merges the
+    new tokens back under the lock in one write on `flush()`; a kill before that only means
+    tokens get minted again.
+    """
+
+    def __init__(self, cache: TokenCache) -> None:
+        self.cache = cache
+        self._snapshot: dict[str, Any] | None = None
+        self.dirty: dict[str, CachedToken | None] = {}
+
+    def get(self, slot: str) -> CachedToken | None:
+        if slot in self.dirty:
+            return self.dirty[slot]
+        if self._snapshot is None:
+            self._snapshot = self.cache._scope(self.cache._read())
+        entry = self._snapshot.get(slot)
+        return _decode(entry)
+
+    def put(self, slot: str, token: CachedToken | None) -> None:
+        self.dirty[slot] = token
+
+    def flush(self) -> None:
+        if not self.dirty:
+            return
+        with self.cache._locked():
+            data = self.cache._read()
+            scope = data.get(self.cache.scope)
+            if not isinstance(scope, dict):
+                scope = data[self.cache.scope] = {}
+            for slot, token in self.dirty.items():
+                if token is None:
+                    scope.pop(slot, None)
+                else:
+                    scope[slot] = token.to_dict()
+            atomic_write_text(self.cache.path, json.dumps(data, indent=1), perms=0o600)
+        self.dirty.clear()
+
+
+def _decode(entry: Any) -> CachedToken | None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("access_token"), str):
+        return None
+    expires = entry.get("expires_at")
+    refresh = entry.get("refresh_token")
+    return CachedToken(entry["access_token"], float(expires) if isinstance(expires, (int, float)) else None,
+                       refresh if isinstance(refresh, str) else None)
 
 
 def cached_connection_ids() -> list[str]:

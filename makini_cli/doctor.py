@@ -15,7 +15,7 @@ from typing import Any
 
 from . import health
 from .api import entities
-from .api.connections import OUTBOUND_IPS, link_url  # noqa: F401 - re-exported for the command
+from .api.connections import OUTBOUND_IPS
 from .api.errors import MakiniError
 from .connlog import now_iso
 

@@ -40,70 +40,27 @@ async def bounded(items: Sequence[T], work: Callable[[T], Awaitable[R]] | Sequen
                 on_done(index, results[index])
 
     count = max(1, min(concurrency, len(items)))
-    await asyncio.gather(*(worker(lanes[i % len(lanes)]) for i in range(count)))
+    tasks = [asyncio.ensure_future(worker(lanes[i % len(lanes)])) for i in range(count)]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        # One worker failed (refused credentials, Ctrl-C): stop the others and let them finish
+        # cancelling, rather than leave requests half-open when the loop closes.
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
     return results
 
 
-class BatchedTokens:
-    """Read-through, write-back view of the file token cache for the length of one fan-out.
-
-    The file cache re-reads (and rewrites) the whole tokens.json on every get/put: fine for one
-    connection, quadratic for 500. This reads it once and writes the new tokens back in one
-    locked merge when the client closes; a kill in between only means tokens get minted again.
-    """
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self._snapshot: dict[str, Any] | None = None
-        self.dirty: dict[str, Any] = {}
-
-    def _snap(self) -> dict[str, Any]:
-        if self._snapshot is None:
-            import copy
-
-            data = self.inner._read()  # parse the file once, then let the cache's own get() decode
-            frozen = copy.copy(self.inner)  # each entry from that one parse
-            frozen._read = lambda: data
-            self._snapshot = {slot: frozen.get(slot) for slot in self.inner._scope(data)}
-        return self._snapshot
-
-    def get(self, slot: str) -> Any:
-        if slot in self.dirty:
-            return self.dirty[slot]
-        return self._snap().get(slot)
-
-    def put(self, slot: str, token: Any) -> None:
-        self.dirty[slot] = token
-
-    def flush(self) -> None:
-        if not self.dirty:
-            return
-        import json
-
-        from .fsutil import atomic_write_text
-
-        inner = self.inner
-        with inner._locked():
-            data = inner._read()
-            scope = data.get(inner.scope)
-            if not isinstance(scope, dict):
-                scope = data[inner.scope] = {}
-            for slot, token in self.dirty.items():
-                if token is None:
-                    scope.pop(slot, None)
-                else:
-                    scope[slot] = token.to_dict()
-            atomic_write_text(inner.path, json.dumps(data, indent=1), perms=0o600)
-        self.dirty.clear()
-
-
 def batch_tokens(client: Any) -> None:
-    """Swap the client's token cache for a batched view (file caches only)."""
+    """Swap the client's token cache for a deferred view (file caches only): read once, write
+    once when the client closes, instead of a whole-file rewrite per connection."""
     inner = client.auth.cache
-    if all(hasattr(inner, name) for name in ("_scope", "_locked", "_read", "scope", "path")):
-        batched = BatchedTokens(inner)
-        client.auth.cache = batched
-        client.after_close.insert(0, batched.flush)
+    if hasattr(inner, "deferred"):
+        deferred = inner.deferred()
+        client.auth.cache = deferred
+        client.after_close.insert(0, deferred.flush)
 
 
 def _err(exc: MakiniError, operation: str | None) -> dict[str, Any]:
@@ -123,7 +80,7 @@ def row_for(cid: str, conn: Any, *, h: health.Health, integ: Any = None, error: 
         "status": conn.status if conn else None, "health": h.state,
         "sync_status": integ.sync_status if integ is not None else None,
         "last_sync": last, "age_seconds": None if age is None else int(age),
-        "reason": h.reason, "hint": h.hint,
+        "reason": h.reason, "hint": h.hint.replace(" ID`", f" {cid}`") if h.hint and cid else h.hint,
         "breaker": (breaker or {}).get("state", "closed"),
         "error": _err(error, operation) if error is not None else None,
     }
@@ -182,10 +139,13 @@ class Checker:
                        error=error or reach_error, operation=operation, breaker=self.breaker.view(cid))
 
 
-async def admin_index(client: Any) -> dict[str, Any] | None:
-    """id -> Connection for every listed connection; None without application credentials."""
+async def admin_index(client: Any, ids: list[str] | None = None) -> dict[str, Any] | None:
+    """id -> Connection from the admin list (all of it, or until `ids` are found); None without
+    application credentials."""
     if not client.auth.has_app_credentials:
         return None
+    if ids is not None:
+        return await api.find_connections(client, ids)
     return {c.id: c for c in await api.list_connections(client)}
 
 
@@ -207,8 +167,9 @@ async def check_all(client: Any, ids: Iterable[str] | None, *, concurrency: int,
     # The Makini Link URL (for needs_reauth/Pending hints) is fetched alongside the admin list.
     # return_exceptions: when the credentials are refused, both calls finish before the error goes
     # up, so no request is left half-open when the event loop closes.
+    wanted = None if ids is None else list(dict.fromkeys(i for i in ids if i))
     admin, link = await asyncio.gather(
-        admin_index(client), api.link_for(client, redirect=link_redirect, client_id=client_id),
+        admin_index(client, wanted), api.link_for(client, redirect=link_redirect, client_id=client_id),
         return_exceptions=True)
     for outcome in (admin, link):
         if isinstance(outcome, BaseException):

@@ -167,5 +167,9 @@ class Auth:
             return token
         raise AssertionError("unreachable")
 
+    def remember(self, connection: str, token: Any) -> None:
+        """Cache a connection token obtained elsewhere (e.g. when a connection is created)."""
+        self.cache.put(self._slot(connection), token)
+
     def forget_connection(self, connection: str) -> None:
         self.cache.put(self._slot(connection), None)

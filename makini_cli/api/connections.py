@@ -119,7 +119,7 @@ async def create(client: MakiniClient, *, name: str, email: str, provider: str,
         raise ServerError("Makini created the connection but did not say its id",
                           hint="find it with `makini connections list`")
     new_id = str(new_id)
-    client.auth.cache.put(client.auth._slot(new_id), token)  # the token cache is the credential store
+    client.auth.remember(new_id, token)  # the token cache is the credential store
     return new_id, token
 
 

@@ -11,6 +11,7 @@ from .connections import app
 
 EXIT_HELP = ("Exit codes: 0 all healthy or syncing (or none of the --fail-on states), 3 some connection is in a "
              "--fail-on state, 4 the application credentials (or the only token) were refused, 1 other errors.")
+HINTS_SHOWN = 10
 
 
 def quick_retry():
@@ -71,10 +72,10 @@ def health_run(ids: list[str] | None, *, all_: bool, concurrency: int, fail_on: 
         default = c.settings.get("connection")
         if default:
             targets = [default]
-        elif c.credentials.connection_token(c.profile):
-            targets = [""]  # the configured token's own connection
+        elif c.credentials.connection_token(c.profile) and not all(c.app_credentials()):
+            targets = [""]  # the single configured token's own connection
         else:
-            raise UsageError("which connections?", hint="give ids, `-` to read them from stdin, or --all")
+            all_ = True  # nothing narrows it down: check every connection, as `--all` would
     c.breaker_force = force  # read by the breaker hook when the client is built
     bar = _Progress(c.output) if c.output.stderr_tty else None
 
@@ -91,9 +92,11 @@ def health_run(ids: list[str] | None, *, all_: bool, concurrency: int, fail_on: 
         if bar:
             bar.stop()
     c.output.emit(rows, columns=columns)
-    for row in rows:
-        if row["health"] in fail_states and row.get("hint"):
-            c.output.info(f"{row['id']} ({row.get('name') or '?'}): {row['hint']}")
+    hinted = [row for row in rows if row["health"] in fail_states and row.get("hint")]
+    for row in hinted[:HINTS_SHOWN]:  # a terminal gets the next step for the first few
+        c.output.info(f"{row['id']} ({row.get('name') or '?'}): {row['hint']}")
+    if len(hinted) > HINTS_SHOWN:
+        c.output.info(f"… and {len(hinted) - HINTS_SHOWN} more hints (in the `hint` field of -o json)")
     c.output.info(summary(rows, seconds))
     if any(row["health"] in fail_states for row in rows):
         raise typer.Exit(3)

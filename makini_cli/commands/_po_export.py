@@ -122,16 +122,33 @@ async def _sources(client, req: Request, targets: list[str | None], now: datetim
     sorts = views.parse_sorts(req.sorts)
     multi = len(targets) > 1 or req.connections == [ALL]
 
+    # What the user asked for, not the keys it resolved to: a resumed export must match even
+    # if a lookup failed the first time (the resume's page-anchor check catches real drift).
+    asked = [req.domain, req.status, req.vendor, [f.param() for f in base], req.match, sorts,
+             req.per_page]
+
     async def one(conn: str | None) -> Source:
-        filters = await views.connection_filters(client, conn, req.domain, base,
-                                                 status=req.status, vendor=req.vendor)
+        src = Source(id=conn or "default", label=conn if multi else None, fetch=None,
+                     identity=asked)
+        try:
+            filters = await views.connection_filters(client, conn, req.domain, base,
+                                                     status=req.status, vendor=req.vendor)
+        except MakiniError as exc:
+            if not (req.skip_failed and multi):
+                raise
+            src.fetch = _failing(exc)  # reported with the connection's other failures
+            return src
         params = po.list_params(filters, match=req.match, sort=sorts)
-        path = po.list_path(req.domain)
-        return Source(id=conn or "default", label=conn if multi else None,
-                      fetch=po.page_fetcher(client, conn, req.domain, params, per_page=req.per_page),
-                      identity=[path, params, req.per_page])
+        src.fetch = po.page_fetcher(client, conn, req.domain, params, per_page=req.per_page)
+        return src
 
     return list(await asyncio.gather(*(one(c) for c in targets)))
+
+
+def _failing(exc: MakiniError):
+    async def fetch(page: int):
+        raise exc
+    return fetch
 
 
 def export(c: AppContext, req: Request) -> None:
@@ -179,12 +196,16 @@ def export(c: AppContext, req: Request) -> None:
             _kept(c, req.output, "interrupted")
         raise
     except MakiniError as exc:
-        if req.output and describe(req.output):
+        from ..export import ResumeMismatch
+
+        if req.output and describe(req.output) and not isinstance(exc, ResumeMismatch):
             done = describe(req.output) or {}
             exc.hint = (f"{done.get('orders', 0)} orders so far are kept; rerun the same command "
                         "with --resume to continue" + (f" ({exc.hint})" if exc.hint else ""))
         raise
-    if getattr(sink, "discarded", False) and not result.resumed_from:
+    if req.resume and saved is None:
+        out.info(f"nothing to resume for {req.output}: exported from the beginning")
+    elif getattr(sink, "discarded", False) and not result.resumed_from:
         out.info("an unfinished earlier export of this file was discarded (--resume continues one)")
     for conn, err in result.failed.items():
         out.warn(f"connection {conn} skipped: {err.message}")

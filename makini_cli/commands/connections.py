@@ -9,22 +9,12 @@ from __future__ import annotations
 
 import typer
 
-from ..context import add_client_hook
 from ._common import ctx, examples
 
 app = typer.Typer(help="Connections: list them, check their health, disconnect, reconnect, diagnose.",
                   no_args_is_help=True)
 
 
-def _observers(c, client) -> None:
-    # Every client, whatever the command, gets the circuit breaker and the per-connection error log.
-    from .. import breaker, connlog
-
-    breaker.install(c, client)
-    connlog.install(c, client)
-
-
-add_client_hook(_observers)
 
 
 def list_columns(with_sync: bool = False):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import typer
 
 from ._common import ctx, examples
-from .connections import _observers  # noqa: F401 - the breaker/error-log hook, registered there
 
 app = typer.Typer(help="Sync status of connections; wait for a sync to finish.", no_args_is_help=True)
 
@@ -117,7 +116,7 @@ async def _wait(c, client, cid, limit: float, every: float, new: bool) -> dict:
                 return _result(cid, integ, outcome, waited)
             if waited >= limit:
                 return _result(cid, integ, "timeout", waited)
-            spinner.tick(f"{cid or 'connection'}: {line}; waited {int(waited)}s of {int(limit)}s")
+            spinner.tick(f"{cid or 'connection'}: {line} · {int(waited)}s of {int(limit)}s")
             await asyncio.sleep(max(0.0, min(every, limit - waited)))
     finally:
         spinner.stop()

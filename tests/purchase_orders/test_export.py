@@ -176,3 +176,28 @@ def test_a_failed_export_leaves_no_file_behind_only_the_resumable_partial(cli, s
     assert not out.exists()
     assert (tmp_path / ".orders.ndjson.makini-partial").exists()
     assert "10 orders so far are kept" in r.stderr and "--resume" in r.stderr
+
+
+def test_connection_all_with_a_status_skips_connections_whose_lookup_fails(cli, served):
+    offline = next(c["key"] for c in served.sandbox.connections() if c["scenario"] == "offline")
+    served.admin("POST", f"/_sandbox/connections/{offline}/scenario", json={"scenario": "forbidden"})
+    r = cli("po", "export", "-c", "all", "--status", "approved", "--no-lines", "--skip-failed",
+            env=served.env)
+    assert r.code == 0, r
+    assert r.stderr.count("skipped") >= 3
+    got = ndjson(r.stdout)
+    conn = served.healthy
+    statuses = cli("po", "statuses", "-c", conn, env=served.env).json()
+    approved = next(s["key"] for s in statuses if s["subCode"] == "approved")
+    assert [o["key"] for o in got if o["connection"] == conn] == \
+           [o["key"] for o in served.orders(conn) if o["statusKey"] == approved]
+
+
+def test_the_embedded_sandbox_exports_too(cli, tmp_path):
+    from makini_cli.sandbox.seed import connection_key
+
+    out = tmp_path / "orders.csv"
+    r = cli("--sandbox", "po", "export", "-c", connection_key(42, 1), "--format", "csv", "-O", str(out))
+    assert r.code == 0, r
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert rows and rows[0]["currencyKey"] and rows[0]["line.price"]

@@ -120,6 +120,7 @@ def test_resume_refuses_when_the_rows_before_the_checkpoint_moved(cli, served, t
                env=served.env).code == 0  # now the most recently updated: first in this sort
     r = cli("po", "export", "-c", served.healthy, "-O", str(out), *args, "--resume", env=served.env)
     assert r.code == 1 and "cannot resume" in r.stderr and "without --resume" in r.stderr
+    assert "with --resume to continue" not in r.stderr
 
 
 @pytest.mark.parametrize("grow_at, prefetch", [(1, 3), (2, 1)])
