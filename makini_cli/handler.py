@@ -52,6 +52,13 @@ def run(args: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 141  # like any tool killed by SIGPIPE when `| head` stops reading
+    except SystemExit as exc:
+        # Typer turns a broken pipe into exit 1; a reader that stopped early is not an error of ours.
+        if isinstance(exc.__context__, BrokenPipeError) or (
+                isinstance(exc.__context__, OSError) and exc.__context__.errno == 32):
+            _silence_stdout()
+            return 141
+        raise
     except Exception as exc:  # noqa: BLE001
         if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):
             return _click_error(exc)

@@ -1,5 +1,6 @@
-"""The export loop: producers fetch pages (one per source, with prefetch), one writer encodes
-and writes them in order and records a checkpoint after each page.
+"""The export loop: pages come in order with prefetch (one source is read inline; several get
+a producer task each, feeding one bounded queue), one writer encodes and writes them and
+records a checkpoint after each page.
 
 Checkpoint state, per source: `page` (the last page written), `done` (how many of its items were
 on it), `last_key` (the key of its last item) and `finished`. Resuming re-reads that page, checks
@@ -33,7 +34,7 @@ class ResumeMismatch(MakiniError):
 @dataclass
 class Source:
     id: str                      # stable name in the checkpoint (the connection id)
-    fetch: FetchPage             # page number -> page body
+    fetch: FetchPage             # page number -> the page's bytes (or parsed body)
     label: str | None = None     # value of the `connection` column/field; None: no such column
     identity: Any = None         # what determines the pages (path, params, per_page)
 
