@@ -43,6 +43,7 @@ def run(args: list[str]) -> int:
                                                   full=completing))
         args = hoist_globals(command, args)
         result = command.main(args=args, prog_name="makini", standalone_mode=False)
+        sys.stdout.flush()  # a closed pipe must surface here, not at interpreter exit
         return result if isinstance(result, int) else 0
     except MakiniError as exc:
         report(exc.to_dict())

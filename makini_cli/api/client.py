@@ -45,8 +45,14 @@ class MakiniClient:
         self.default_connection = default_connection
         self.observers: list[Observer] = []
         self.after_close: list[Callable[[], Any]] = []
+        self._streams: list[Any] = []  # strong refs: a dropped stream must still be closed here
 
     async def aclose(self) -> None:
+        # A consumer that stopped early (an error, `| head`) leaves its page stream suspended
+        # with a prefetch in flight: close those first, while the HTTP client still works.
+        streams, self._streams = self._streams, []
+        for stream in streams:
+            await stream.aclose()
         for hook in self.after_close:
             result = hook()
             if hasattr(result, "__await__"):
@@ -138,7 +144,9 @@ class MakiniClient:
         if limit is not None and 0 < limit < per_page:
             per_page = max(1, limit)
         fetch = self.fetcher(path, connection=connection, params=params, per_page=per_page)
-        return pagination.items(fetch, what=path, limit=limit, prefetch=prefetch)
+        stream = pagination.items(fetch, what=path, limit=limit, prefetch=prefetch)
+        self._streams.append(stream)
+        return stream
 
     def pages(self, path: str, *, connection: str | None = None, params: Any = None,
               per_page: int = DEFAULT_PER_PAGE, start: int = 1, prefetch: bool = True):
