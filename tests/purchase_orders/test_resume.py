@@ -87,7 +87,10 @@ def test_a_network_failure_mid_export_then_resume(cli, served, tmp_path):
                                                     "times": None, "fault": "status", "status": 404})
     r = cli("po", "export", "-c", served.healthy, "-O", str(out), "--per-page", "6", env=served.env)
     assert r.code == 1 and not out.exists()
-    assert describe(out)["orders"] == 18
+    # pages 1-3 arrive, page 4 fails; with pages fetched ahead, the failure may arrive before
+    # page 3 does, and the export stops at the first failure: whole pages only, in order
+    written = describe(out)["orders"]
+    assert written in (6, 12, 18)
     served.admin("DELETE", "/_sandbox/faults")
     r = cli("po", "export", "-c", served.healthy, "-O", str(out), "--per-page", "6", "--resume",
             env=served.env)
