@@ -141,7 +141,7 @@ class _Progress:
                  "makini connections status --all --fail-on needs_reauth,unreachable -o json",
                  "makini connections status --all --stale-after 6h --query \"[?health!='healthy'].id\""))
 def status(
-    ids: list[str] = typer.Argument(None, help="Connection ids; - reads ids from stdin. Default: the profile's connection."),
+    ids: list[str] = typer.Argument(None, help="Connection ids; - reads ids from stdin. Default: the profile's connection, else every connection."),
     all_: bool = typer.Option(False, "--all", "-a", help="Every connection of the application."),
     concurrency: int = typer.Option(20, "--concurrency", "-j", min=1, max=200, help="Connections checked at once."),
     fail_on: str = typer.Option(None, "--fail-on", help="States that make the exit code 3, comma-separated; "
