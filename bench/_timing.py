@@ -51,7 +51,19 @@ def machine() -> str:
 
 
 def print_table(rows: list[tuple[str, str, str, float, float]]) -> None:
-    """rows: (figure, value, baseline, ratio, target)."""
-    print(f"{'figure':44} {'value':>12} {'baseline':>12} {'ratio':>7} {'target':>7}  verdict")
+    """rows: (figure, value, baseline, ratio, target); the ratio must be at most the target.
+
+    Also appends the rows as JSON lines to $MAKINI_BENCH_JSON when set (bench/run_all.py
+    collects every script's rows that way into one table)."""
+    print(f"{'figure':52} {'value':>14} {'baseline':>14} {'ratio':>7} {'target':>7}  verdict")
     for figure, value, baseline, ratio, target in rows:
-        print(f"{figure:44} {value:>12} {baseline:>12} {ratio:7.2f} {target:7.2f}  {verdict(ratio, target)}")
+        print(f"{figure:52} {value:>14} {baseline:>14} {ratio:7.2f} {target:7.2f}  {verdict(ratio, target)}")
+    out = os.environ.get("MAKINI_BENCH_JSON")
+    if out:
+        import json
+
+        with open(out, "a", encoding="utf-8") as fh:
+            for figure, value, baseline, ratio, target in rows:
+                fh.write(json.dumps({"figure": figure, "value": value, "baseline": baseline,
+                                     "ratio": round(ratio, 3), "target": target,
+                                     "verdict": verdict(ratio, target)}) + "\n")

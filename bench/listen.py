@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument("-n", "--deliveries", type=int, default=5000)
     parser.add_argument("-c", "--concurrency", type=int, default=8, help="connections per sender")
     parser.add_argument("--senders", type=int, default=2, help="sender processes")
-    parser.add_argument("--client", choices=("httpx", "raw"), default="httpx",
+    parser.add_argument("--client", choices=("httpx", "raw"), default="raw",
                         help="sender: httpx, or a minimal asyncio client (cheaper per request, "
                         "so it measures the listener rather than the sender)")
     parser.add_argument("--http", choices=("auto", "h11", "httptools"), default="auto",
@@ -188,6 +188,13 @@ def main() -> None:
     print(f"listener CPU: {cpu:.2f} s, {cpu / max(ok, 1) * 1e6:,.0f} us per delivery "
           f"({ok / cpu if cpu else float('inf'):,.0f} deliveries per CPU-second)")
     print(f"delivery log lines: {log_lines}" + (" (log off)" if args.no_log else ""))
+    sys.path.insert(0, os.path.dirname(__file__))
+    from _timing import print_table
+
+    rate = ok / elapsed
+    print_table([(f"listener verified deliveries/s (target >= 1,000)", f"{rate:,.0f}/s", "1,000/s", 1000 / rate, 1.0),
+                 (f"listener CPU per delivery (1 ms = 1,000/s per core)", f"{cpu / max(ok, 1) * 1e6:,.0f}us",
+                  "1,000us", cpu / max(ok, 1) * 1e6 / 1000, 1.0)])
 
 
 if __name__ == "__main__":

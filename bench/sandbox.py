@@ -122,6 +122,15 @@ def main() -> None:
                   flush=True)
             os.sync() if hasattr(os, "sync") else None
     s, b = results["small"], results["big"]
+    sys.path.insert(0, os.path.dirname(__file__))
+    from _timing import print_table
+
+    print_table([
+        (f"sandbox peak RSS: {b['n']:,} / {s['n']:,} POs", f"{b['peak_rss_mb']:.1f}MB", f"{s['peak_rss_mb']:.1f}MB",
+         b["peak_rss_mb"] / s["peak_rss_mb"], 1.2),
+        (f"sandbox list, 500-item pages: items/s {s['n']:,} vs {b['n']:,}", f"{b['items_per_s']:,.0f}/s",
+         f"{s['items_per_s']:,.0f}/s", s["items_per_s"] / b["items_per_s"], 1.5),
+    ])
     print(f"ratio big/small: data x{b['n'] / s['n']:.0f}, peak RSS x"
           f"{b['peak_rss_mb'] / s['peak_rss_mb']:.2f}, throughput (items/s) x"
           f"{b['items_per_s'] / s['items_per_s']:.2f}")

@@ -99,6 +99,14 @@ def main() -> int:
     print(f"sandbox server CPU during the concurrent run: {server_cpu:.2f} s")
     print(f"ratio concurrent/sequential: {ratio:.3f} (target <= {TARGET:.2f}): {'ok' if ratio <= TARGET else 'MISSED'}")
     print(f"peak memory {len(subset)} -> {len(rows)} connections: {small_rss} -> {par_rss} MiB")
+    sys.path.insert(0, os.path.dirname(__file__))
+    from _timing import print_table
+
+    print_table([
+        (f"status --all, {len(rows)} conns: concurrent / sequential", f"{par:.2f}s", f"{seq:.2f}s", ratio, TARGET),
+        (f"status peak RSS: {len(rows)} / {len(subset)} connections", f"{par_rss}MiB", f"{small_rss}MiB",
+         par_rss / max(small_rss, 1), 1.2),
+    ])
     return 0 if ratio <= TARGET else 1
 
 
