@@ -99,6 +99,7 @@ def confirm(prompt: str, *, yes: bool, action: str) -> None:
         raise UsageError(f"refusing to {action} without confirmation (not a terminal)",
                          hint="add --yes to confirm, or --dry-run to see what would happen")
     if not typer.confirm(prompt, default=False, err=True):
+        typer.echo("Cancelled: nothing was changed.", err=True)
         raise typer.Exit(1)
 
 
