@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .fsutil import atomic_write_text
+from .fsutil import atomic_write_text, ensure_dir
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_COOLDOWN = 120.0
@@ -103,7 +103,7 @@ class Breaker:
     def _locked(self) -> Iterator[None]:
         import fcntl
 
-        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_dir(self.dir)
         fd = os.open(self.dir / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

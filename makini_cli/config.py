@@ -64,6 +64,19 @@ class Settings:
         return self.base_url == EMBEDDED_URL
 
 
+def display_url(url: str | None) -> str | None:
+    """A URL fit to print: a password in it (https://user:pw@host) masked."""
+    if not url or "@" not in url:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def coerce(key: str, raw: Any, where: str) -> Any:
     if key not in KEYS:
         raise UsageError(f"unknown setting {key!r}", hint=f"known settings: {', '.join(KEYS)}")

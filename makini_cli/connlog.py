@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .fsutil import ensure_dir
 
 DEFAULT_MAX_BYTES = 1 << 20
 DEFAULT_BACKUPS = 3
@@ -70,7 +71,7 @@ class ConnectionLog:
             os.close(fd)
 
     def append(self, connection: str, entry: dict[str, Any]) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_dir(self.dir)
         line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode()
         path = self.file(connection)
         with self._locked():

@@ -119,7 +119,7 @@ class AppContext:
         base_url = "http://sandbox.makini.invalid" if app is not None else settings.base_url
         trace = self._trace if self.opts.debug else None
         http = Http(base_url, timeout=timeout or float(settings.get("timeout") or 30.0), app=app,
-                    retry=retry, trace=trace, insecure=self.opts.insecure)
+                    retry=retry or _retry_from_env(), trace=trace, insecure=self.opts.insecure)
         client_id, secret = self.app_credentials()
         static = self.credentials.connection_token(self.profile)
         auth = Auth(http, client_id=client_id.value, client_secret=secret.value,
@@ -157,6 +157,30 @@ class AppContext:
         import sys
 
         sys.stderr.write(f"[debug] {line}\n")
+
+
+def _retry_from_env() -> Any:
+    """MAKINI_RETRY_MAX_ATTEMPTS / MAKINI_RETRY_MAX_WAIT (seconds) lower the retry bounds (tests,
+    impatient scripts); None (the defaults: 5 attempts, 60 s) when neither is set."""
+    import os
+
+    attempts = os.environ.get("MAKINI_RETRY_MAX_ATTEMPTS")
+    wait = os.environ.get("MAKINI_RETRY_MAX_WAIT")
+    if not attempts and not wait:
+        return None
+    from .api.errors import ConfigError
+    from .api.http import RetryPolicy
+
+    policy = RetryPolicy()
+    try:
+        if attempts:
+            policy.max_attempts = max(1, int(attempts))
+        if wait:
+            policy.max_total_wait = max(0.0, float(wait))
+    except ValueError:
+        raise ConfigError("MAKINI_RETRY_MAX_ATTEMPTS must be a whole number and "
+                          "MAKINI_RETRY_MAX_WAIT a number of seconds") from None
+    return policy
 
 
 # Features register hooks that decorate every client (circuit breaker, per-connection error log).

@@ -18,7 +18,7 @@ from typing import Any
 from . import paths
 from .api.errors import ConfigError
 from .config import SANDBOX_PROFILE, load_toml
-from .fsutil import atomic_write_text, loose_mode
+from .fsutil import atomic_write_text, ensure_dir, loose_mode
 
 _warned: set[Path] = set()
 
@@ -145,7 +145,7 @@ class TokenCache:
     def _locked(self) -> Iterator[None]:
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_dir(self.path.parent)
         fd = os.open(str(self.path) + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -15,8 +15,20 @@ from typing import IO
 
 
 def ensure_dir(path: Path, mode: int = 0o700) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=mode)
-    return path
+    """`mkdir -p` with `mode` for every folder it creates (Path.mkdir gives missing parents the
+    default mode: a fresh `state/` or `logs/` would be readable by everyone)."""
+    target = Path(path)
+    missing = []
+    current = target
+    while not os.path.lexists(current) and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            directory.mkdir(mode=mode)
+    if not target.is_dir():
+        target.mkdir(mode=mode, exist_ok=True)  # raises the right error (a file is in the way)
+    return target
 
 
 def _fsync_dir(directory: Path) -> None:

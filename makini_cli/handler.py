@@ -34,6 +34,7 @@ def run(args: list[str]) -> int:
         from .app import group_names, register
         from .argv import GLOBAL_VALUED, hoist_globals
 
+        _check_text(args)
         if os.environ.get("_MAKINI_COMPLETE"):
             from typer.completion import completion_init  # noqa: I001
 
@@ -66,6 +67,12 @@ def run(args: list[str]) -> int:
         if type(exc).__name__ == "Abort":
             report({"code": "aborted", "message": "aborted"})
             return exitcodes.ERROR
+        if isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed":
+            # bytes that were never UTF-8 text (argv, environment, a file name) met a text API
+            report({"code": "usage_error", "message": "an argument, environment variable or file name "
+                    "is not valid UTF-8 text", "hint": "makini reads text as UTF-8: check the value's "
+                    "bytes and your locale"})
+            return exitcodes.USAGE
         if isinstance(exc, OSError):
             report({"code": "os_error", "message": f"{exc.strerror or exc}"
                     + (f": {exc.filename}" if getattr(exc, "filename", None) else "")})
@@ -77,6 +84,22 @@ def run(args: list[str]) -> int:
         report({"code": "internal_error", "message": f"internal error: {type(exc).__name__}: {exc}",
                 "hint": "this is a bug in makini; rerun with --debug and report it"})
         return exitcodes.ERROR
+
+
+def _check_text(args: list[str]) -> None:
+    """Arguments are UTF-8 text. Bytes that are not arrive as lone surrogates (Python's
+    surrogateescape) and would break the first thing that encodes them (a URL, a hash, the
+    terminal): refused here, unless the argument names an existing file (a non-UTF-8 file name)."""
+    from .api.errors import UsageError
+
+    for n, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            if os.path.lexists(arg.split("=", 1)[-1]):
+                continue
+            raise UsageError(f"argument {n} is not valid UTF-8 text: {ascii(arg)[:80]}",
+                             hint="makini reads its arguments as UTF-8: check the value's bytes and your locale") from None
 
 
 def _invoked_group(args: list[str], groups: set[str], valued: frozenset[str]) -> str | None:

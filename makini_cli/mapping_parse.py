@@ -215,10 +215,13 @@ class Checker:
                 self.check_field_path(None, *where, "field")
             for p in paths:
                 self.check_field_path(p, *where, "field")
+            if not all(isinstance(p, str) for p in paths):
+                return None  # reported above; not a path, so not a usable column either
         if "custom" in spec:
             custom = spec["custom"]
             if not isinstance(custom, str) or not custom:
                 self.error("custom must name a field, e.g. custom = \"ZZ_COST_CENTER\"", *where, "custom")
+                return None
             elif self.paths and normalise_path(custom) in self.paths:
                 self.error(f"{custom!r} is a unified field: use field = {custom!r}", *where, "custom",
                            severity="warning")

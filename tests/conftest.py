@@ -94,12 +94,15 @@ def cli(monkeypatch):
             m.setattr(sys, "stderr", err)
             m.setattr(sys, "stdin", stdin)
             context.set_current(None)
+            saved_env = dict(os.environ)  # a command may set variables for itself (auth login --with-token)
             try:
                 code = run([str(a) for a in args])
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
             finally:
                 context.set_current(None)
+                os.environ.clear()
+                os.environ.update(saved_env)
         result = Result(code, out.value(), err.value())
         _RESULTS.append(result)
         return result

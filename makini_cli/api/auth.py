@@ -11,7 +11,7 @@ import asyncio
 import time
 from typing import Any, Protocol
 
-from .errors import AuthFailed, MakiniError
+from .errors import AuthFailed, ConnectionNotFound, MakiniError, NotFound
 from .http import Http, decode_json, json_or_error, request_id_of
 
 TOKEN_PATH = "/link/token"
@@ -44,6 +44,13 @@ def expiry_of(value: Any, now: float | None = None) -> float | None:
         return None
     now = time.time() if now is None else now
     return now + number if number < _YEAR else number
+
+
+def _repeatable(exc: MakiniError) -> MakiniError:
+    """Asking for a token twice is harmless: no "check whether it took effect" advice."""
+    if exc.uncertain:
+        exc.uncertain, exc.hint = False, type(exc).default_hint
+    return exc
 
 
 def token_from(payload: Any) -> Any:
@@ -104,7 +111,10 @@ class Auth:
             return token.access_token
 
     async def _grant(self, body: dict[str, str]) -> Any:
-        response = await self.http.send("POST", TOKEN_PATH, json_body=body)
+        try:
+            response = await self.http.send("POST", TOKEN_PATH, json_body=body)
+        except MakiniError as exc:
+            raise _repeatable(exc)
         if response.status_code in (400, 401, 403):
             try:
                 detail = decode_json(response)
@@ -116,7 +126,10 @@ class Auth:
             what = "refresh token" if body["grant_type"] == "refresh_token" else "client id or secret"
             raise AuthFailed(f"Makini refused the {what}: {message}", status=response.status_code,
                              request_id=request_id_of(response))
-        return token_from(json_or_error(response))
+        try:
+            return token_from(json_or_error(response))
+        except MakiniError as exc:
+            raise _repeatable(exc)
 
     async def verify_app_credentials(self) -> None:
         """Fetch a fresh admin token (used by `auth login` before saving anything)."""
@@ -148,21 +161,30 @@ class Auth:
             return token.access_token
 
     async def mint(self, connection: str) -> Any:
-        from urllib.parse import quote
+        from .client import seg
 
-        path = f"/api/system/connections/{quote(connection, safe='')}/token"
+        path = f"/api/system/connections/{seg(connection)}/token"
         stale: str | None = None
         for attempt in (1, 2):
             admin = await self.admin_token(stale=stale)
-            response = await self.http.send("POST", path, token=admin, json_body={})
+            try:
+                response = await self.http.send("POST", path, token=admin, json_body={})
+            except MakiniError as exc:
+                raise _repeatable(exc)
             if response.status_code == 401 and attempt == 1:
                 stale = admin  # refresh the admin token once and try once more
                 continue
             try:
                 token = token_from(json_or_error(response))
+            except NotFound as exc:
+                # Mid-command this is a connection disconnected meanwhile: say so, not "not found".
+                raise ConnectionNotFound(
+                    f"no connection {connection} in this application: it was disconnected, or "
+                    "the id is wrong", status=exc.status, makini_code=exc.makini_code,
+                    request_id=exc.request_id, connection=connection) from None
             except MakiniError as exc:
                 exc.connection = connection
-                raise
+                raise _repeatable(exc)
             self.cache.put(self._slot(connection), token)
             return token
         raise AssertionError("unreachable")

@@ -26,8 +26,14 @@ def is_admin_path(path: str) -> bool:
 
 
 def seg(value: str) -> str:
-    """One path segment, quoted: ids and keys come from users and must not alter the path."""
-    return quote(str(value), safe="")
+    """One path segment, quoted: ids and keys come from users and must not alter the path
+    (`.` and `..` too: left as they are, the URL would be resolved to another resource)."""
+    text = quote(str(value).encode("utf-8", "surrogateescape"), safe="")
+    if not text:
+        from .errors import UsageError
+
+        raise UsageError("an id or key is empty")
+    return text.replace(".", "%2E") if text in (".", "..") else text
 
 
 class Observer:

@@ -82,9 +82,12 @@ async def set_metadata(client: MakiniClient, connection_id: str, values: dict[st
 
 
 async def disconnect(client: MakiniClient, connection_id: str) -> Any:
-    """DELETE the connection (its token dies at once), then forget our cached token for it."""
+    """DELETE the connection (its token dies at once), then forget our cached token for it.
+    A 2xx answer says it is done: its body is not needed (an unreadable one is no failure)."""
+    from .http import raise_for_status
+
     try:
-        return await client.data("DELETE", connection_path(connection_id))
+        raise_for_status(await client.send("DELETE", connection_path(connection_id)))
     finally:
         client.auth.forget_connection(connection_id)
 

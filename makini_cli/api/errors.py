@@ -10,6 +10,7 @@ class MakiniError(Exception):
 
     code = "error"
     default_hint: str | None = None
+    uncertain = False  # a write that failed after it was sent: it may have been carried out
 
     def __init__(self, message: str, *, status: int | None = None, makini_code: str | None = None,
                  request_id: str | None = None, hint: str | None = None,
@@ -53,6 +54,13 @@ class PermissionDenied(MakiniError):
 
 class NotFound(MakiniError):
     code = "not_found"
+
+
+class ConnectionNotFound(NotFound):
+    """The connection itself is not (or no longer) in the application: disconnected, or a wrong
+    id. Distinct from a record that is not found on a connection that is there."""
+
+    default_hint = "`makini connections list` shows the connections there are"
 
 
 class ValidationFailed(MakiniError):

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .. import __version__
-from .errors import InsecureTransport, MakiniError, NetworkError, Timeout, error_for_status
+from .errors import AuthFailed, InsecureTransport, MakiniError, NetworkError, Timeout, error_for_status
 
 USER_AGENT = f"makini-cli/{__version__}"
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -78,6 +78,21 @@ def redact_headers(headers: httpx.Headers) -> dict[str, str]:
     return {k: ("***" if k.lower() in REDACTED_HEADERS else v) for k, v in headers.items()}
 
 
+def shown_url(url: httpx.URL) -> httpx.URL:
+    """The URL for traces and messages: a password in it (https://user:pw@host) masked."""
+    return url.copy_with(username=url.username, password="***") if url.password else url
+
+
+def check_header_value(value: str, what: str) -> None:
+    """A credential a header cannot carry (a line break, a control or non-ASCII character) is
+    refused here, before httpx or h11 put it, in full, into an exception message."""
+    if not value.isascii() or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise AuthFailed(f"the {what} contains a character an HTTP header cannot carry "
+                         "(a line break, a control or a non-ASCII character)",
+                         hint="check MAKINI_TOKEN, credentials.toml and the token cache for a stray "
+                              "character; `makini auth logout` clears the saved ones")
+
+
 def request_id_of(response: httpx.Response) -> str | None:
     return response.headers.get("x-request-id") or response.headers.get("request-id")
 
@@ -127,11 +142,17 @@ class Http:
         method = method.upper()
         hdrs = dict(headers or {})
         if token:
+            check_header_value(token, "token")
             hdrs["Authorization"] = f"Bearer {token}"
         if json_body is not None:
             content = dumps(json_body).encode()
             hdrs.setdefault("Content-Type", "application/json")
-        request = self.client.build_request(method, path, params=params, content=content, headers=hdrs)
+        try:
+            request = self.client.build_request(method, path, params=params, content=content, headers=hdrs)
+        except (httpx.InvalidURL, UnicodeError) as exc:  # a path or base URL no request can have
+            from .errors import UsageError
+
+            raise UsageError(f"cannot build a request for {path!r}: {exc}") from None
         self._check_secure(request.url)
         idempotent = method in IDEMPOTENT
         waited = 0.0
@@ -140,15 +161,25 @@ class Http:
             attempt += 1
             started = time.monotonic()
             self._trace_request(request, attempt)
+            rid = None  # the request id of an answer whose body was cut short
             try:
-                response = await self.client.send(request)
+                response = await self.client.send(request, stream=True)
+                try:
+                    await response.aread()
+                except BaseException:
+                    rid = request_id_of(response)
+                    self._trace_response(response, (time.monotonic() - started) * 1000)
+                    await response.aclose()
+                    raise
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                error: MakiniError = _network_error(exc, request)
+                error: MakiniError = _network_error(exc, request, token)
                 retryable = True  # the request never left: safe for any method
-            except httpx.TimeoutException as exc:
-                error, retryable = _network_error(exc, request), idempotent
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                error, retryable = _network_error(exc, request), idempotent
+            except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
+                # Sent, and then no (complete) answer: a write may have been carried out.
+                error, retryable = _network_error(exc, request, token), idempotent
+                error.request_id = error.request_id or rid
+                if not idempotent:
+                    mark_uncertain(error, method)
             else:
                 elapsed = (time.monotonic() - started) * 1000
                 self._trace_response(response, elapsed)
@@ -178,7 +209,7 @@ class Http:
     def _trace_request(self, request: httpx.Request, attempt: int) -> None:
         if self.trace:
             extra = f" (attempt {attempt})" if attempt > 1 else ""
-            self.trace(f"> {request.method} {request.url}{extra}")
+            self.trace(f"> {request.method} {shown_url(request.url)}{extra}")
             for k, v in redact_headers(request.headers).items():
                 self.trace(f">   {k}: {v}")
 
@@ -192,14 +223,25 @@ class Http:
             self.trace(f"! {text}")
 
 
-def _network_error(exc: Exception, request: httpx.Request) -> MakiniError:
-    where = f"{request.method} {request.url.copy_with(query=None)}"
+def mark_uncertain(error: MakiniError, method: str) -> MakiniError:
+    """A write that failed after it was sent may still have been carried out: say so, so that
+    nobody repeats it blindly (the CLI never does)."""
+    error.uncertain = True
+    error.hint = (f"the server may have carried out this {method} before the failure: check "
+                  "whether it took effect before sending it again")
+    return error
+
+
+def _network_error(exc: Exception, request: httpx.Request, token: str | None = None) -> MakiniError:
+    where = f"{request.method} {shown_url(request.url.copy_with(query=None))}"
     if isinstance(exc, httpx.TimeoutException):
         kind = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the answer",
                 httpx.WriteTimeout: "sending", httpx.PoolTimeout: "waiting for a free connection"}
         phase = next((v for k, v in kind.items() if isinstance(exc, k)), "")
         return Timeout(f"timed out {phase} ({where})".replace("  ", " "))
     detail = str(exc) or type(exc).__name__
+    if token and token in detail:  # a transport error quoting the request's headers
+        detail = detail.replace(token, "***")
     if isinstance(exc, httpx.ConnectError):
         return NetworkError(f"cannot connect to {request.url.host}: {detail}")
     return NetworkError(f"connection failed during {where}: {detail}")
@@ -213,9 +255,12 @@ def raise_for_status(response: httpx.Response) -> None:
     except ValueError:
         body = None
     delay = parse_retry_after(response.headers.get("retry-after"))
-    raise error_for_status(response.status_code, body, request_id=request_id_of(response),
-                           retry_after=delay, method=response.request.method,
-                           path=response.request.url.path)
+    method = response.request.method
+    error = error_for_status(response.status_code, body, request_id=request_id_of(response),
+                             retry_after=delay, method=method, path=response.request.url.path)
+    if response.status_code >= 500 and method not in IDEMPOTENT:
+        mark_uncertain(error, method)
+    raise error
 
 
 def json_or_error(response: httpx.Response) -> Any:
@@ -225,9 +270,13 @@ def json_or_error(response: httpx.Response) -> Any:
     except ValueError:
         from .errors import ServerError
 
-        raise ServerError(f"the server sent invalid JSON for {response.request.method} "
-                          f"{response.request.url.path} (HTTP {response.status_code})",
-                          status=response.status_code, request_id=request_id_of(response)) from None
+        method = response.request.method
+        error = ServerError(f"the server sent invalid JSON for {method} "
+                            f"{response.request.url.path} (HTTP {response.status_code})",
+                            status=response.status_code, request_id=request_id_of(response))
+        if method not in IDEMPOTENT:  # it said 2xx: the write happened, its answer is lost
+            mark_uncertain(error, method)
+        raise error from None
 
 
 def _default(obj: Any) -> Any:

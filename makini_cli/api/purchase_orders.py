@@ -53,8 +53,9 @@ def iterate_lines(client: MakiniClient, connection: str | None, domain: str, par
 
 def page_fetcher(client: MakiniClient, connection: str | None, domain: str, params: list, *,
                  per_page: int = DEFAULT_PER_PAGE):
-    """page number -> the list page's raw bytes, errors mapped as for any call. The export
-    engine parses the bytes itself so it can write records as the server sent them."""
+    """page number -> the list page's response (its raw bytes in `.content`), errors mapped as
+    for any call. The export engine parses the bytes itself so it can write records as the
+    server sent them (and names the response's request id if they are not a page)."""
     from .http import raise_for_status
 
     path, base = list_path(domain), list(params)
@@ -67,7 +68,7 @@ def page_fetcher(client: MakiniClient, connection: str | None, domain: str, para
         except MakiniError as exc:
             exc.connection = exc.connection or connection or client.default_connection
             raise
-        return response.content
+        return response
 
     return fetch
 

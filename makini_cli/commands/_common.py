@@ -78,11 +78,31 @@ def read_json(source: str, what: str = "input") -> Any:
 
     raw = read_input(source, what)
     try:
-        return json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+        value = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError:
         raise UsageError(f"{what}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{what}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:  # an integer of more than 4300 digits
+        raise UsageError(f"{what}: invalid JSON: {exc}".split(";")[0]) from None
+    except RecursionError:
+        raise UsageError(f"{what}: JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise UsageError(f"{what}: JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
+MAX_JSON_DEPTH = 100  # far beyond any real body; deeper ones would overflow the stack later
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def interactive() -> bool:
@@ -125,12 +145,23 @@ def parse_duration(text: str, what: str = "duration") -> float:
 
     text = text.strip().lower()
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        return float(text)
+        return _bounded(float(text), text, what)
     parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)", text)
     if not parts or "".join(a + b for a, b in parts) != text:
         raise UsageError(f"bad {what} {text!r}", hint="use e.g. 30s, 10m, 1h, 2d or 1h30m")
     unit = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-    return sum(float(n) * unit[u] for n, u in parts)
+    return _bounded(sum(float(n) * unit[u] for n, u in parts), text, what)
+
+
+MAX_DURATION = 100 * 366 * 86400  # a century: beyond it, "that long ago" leaves the calendar
+
+
+def _bounded(seconds: float, text: str, what: str) -> float:
+    from ..api.errors import UsageError
+
+    if seconds > MAX_DURATION:
+        raise UsageError(f"bad {what} {text!r}: longer than 100 years")
+    return seconds
 
 
 def examples(*lines: str) -> str:

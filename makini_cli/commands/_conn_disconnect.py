@@ -93,7 +93,8 @@ def disconnect(
                 Breaker().reset(cid)
             except MakiniError as exc:
                 row.update(result="failed", message=exc.message + (f" (request id {exc.request_id})"
-                                                                    if exc.request_id else ""))
+                                                                    if exc.request_id else "")
+                           + (f"; {exc.hint}" if exc.uncertain else ""))
             done[cid] = row
         return done
 

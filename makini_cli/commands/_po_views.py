@@ -19,12 +19,21 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # --- filters -----------------------------------------------------------------------------------
 def _stamp(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: "%Y" gives year 1 as "1", not "0001"
+    return dt.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def time_bound(text: str, option: str, *, upper: bool, now: datetime) -> tuple[str, str]:
     """(operator, UTC timestamp) for --since/--until/--updated-since values: a date (a whole
     day: --until includes it), an ISO 8601 time, or a duration back from now (`7d`, `12h`)."""
+    try:
+        return _time_bound(text, option, upper=upper, now=now)
+    except OverflowError:  # 9999-12-31 as an --until (the next day), 99999999d back from now
+        raise UsageError(f"bad {option} {text!r}: out of the range of dates",
+                         hint="use a date between 0001-01-01 and 9999-12-30, or a shorter duration") from None
+
+
+def _time_bound(text: str, option: str, *, upper: bool, now: datetime) -> tuple[str, str]:
     from ._common import parse_duration
 
     value = text.strip()

@@ -30,7 +30,7 @@ class Expander:
         import asyncio
 
         from ..api import connections, entities
-        from ..api.errors import NotFound
+        from ..api.errors import ConnectionNotFound, NotFound
         from ..output import jsonable
 
         if self.client is None:
@@ -50,6 +50,8 @@ class Expander:
             async with limit:
                 try:
                     return await entities.get(self.client, self.connection, domain, entity, key)
+                except ConnectionNotFound:
+                    raise  # not a missing record: the connection itself is gone
                 except NotFound:
                     self.log(f"expand: no {entity} {key} on connection {self.connection or '(token)'}")
                     return None

@@ -64,6 +64,9 @@ def logs_cmd(since: str | None, status: str | None, limit: int, source: str | No
         c.output.emit(rows, columns=_columns(True))
         return
     log = DeliveryLog()
+    from ..credentials import warn_if_loose
+
+    warn_if_loose(log.path, c.output.warn)  # bodies and signatures: enough to replay a delivery
     entries = log.read(since=age, status=status, limit=limit or None, source=source, event=event)
     if not entries and c.output.format == "table":
         c.output.info(f"no deliveries in {log.path}")
@@ -77,7 +80,7 @@ def _sandbox_rows(c, age, status, limit, event) -> list[dict]:
     from ..api import sandbox_admin
     from ..webhooks.deliverylog import parse_time
 
-    fetch = 100_000 if (event or not limit) else limit
+    fetch = 100_000 if (event or not limit) else min(limit, 100_000)
     rows = c.run(lambda client: sandbox_admin.webhook_deliveries(client, limit=fetch, status=status))
     for row in rows:  # a duration is no money: a plain number, as in the local log
         if row.get("duration_ms") is not None:

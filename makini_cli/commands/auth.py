@@ -98,6 +98,8 @@ def _read_secret_stdin(what: str) -> str:
              "each value came from. Exits 4 when not logged in." + examples(
                  "makini auth status", "makini auth status -o json | jq .client_secret"))
 def status() -> None:
+    from ..config import display_url
+
     c = ctx()
     s = c.settings
     client_id, secret = c.app_credentials()
@@ -107,7 +109,7 @@ def status() -> None:
     out = {
         "profile": s.profile,
         "profile_source": s.profile_source,
-        "base_url": s.base_url,
+        "base_url": display_url(s.base_url),
         "base_url_source": s.values["base_url"].source,
         "client_id": client_id.value,
         "client_id_source": client_id.source if client_id else None,

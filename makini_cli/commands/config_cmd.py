@@ -13,10 +13,10 @@ app = typer.Typer(help="Read and change settings (precedence: flag > environment
 @app.command("list", help="Every setting of the current profile, its value and where it came from." + examples(
     "makini config list", "makini --profile staging config list -o json"))
 def list_settings() -> None:
-    from ..config import KEYS
+    from ..config import KEYS, display_url
 
     c = ctx()
-    rows = [{"key": k, "value": v.value, "source": v.source, "env": KEYS[k][0], "description": KEYS[k][3]}
+    rows = [{"key": k, "value": display_url(v.value) if k == "base_url" else v.value, "source": v.source, "env": KEYS[k][0], "description": KEYS[k][3]}
             for k, v in c.settings.values.items()]
     c.output.emit(rows)
 
@@ -31,6 +31,10 @@ def get(key: str = typer.Argument(..., help="Setting name; see `makini config li
     if key not in KEYS:
         raise UsageError(f"unknown setting {key!r}", hint=f"known settings: {', '.join(KEYS)}")
     value = c.settings.get(key)
+    if key == "base_url":
+        from ..config import display_url
+
+        value = display_url(value)
     if c.output.explicit:
         c.output.emit({"key": key, "value": value, "source": c.settings.values[key].source})
     else:

@@ -19,18 +19,25 @@ from ..api.errors import ServerError
 from ..api.pagination import has_next, items_of, last_page
 from .rawpage import Page, split
 
-# page number -> the page: its raw bytes (preferred: see rawpage), a parsed body, or a Page
+# page number -> the page: its raw bytes (preferred: see rawpage) or an HTTP response carrying
+# them (`.content`; its request id names a bad page), a parsed body, or a Page
 FetchPage = Callable[[int], Awaitable[Any]]
 
 
 def to_page(result: Any, what: str) -> Page:
     if isinstance(result, Page):
         return result
+    request_id = None
+    if hasattr(result, "content") and hasattr(result, "headers"):  # an httpx.Response
+        from ..api.http import request_id_of
+
+        request_id, result = request_id_of(result), result.content
     if isinstance(result, (bytes, bytearray)):
         try:
             return split(bytes(result))
         except (ValueError, UnicodeDecodeError):
-            raise ServerError(f"the server sent a page that is not a JSON list page ({what})") from None
+            raise ServerError(f"the server sent a page that is not a JSON list page ({what})",
+                              request_id=request_id) from None
     return Page(result, items_of(result, what), None)
 
 

@@ -11,6 +11,10 @@ fsynced and renamed over the target, and only then is the checkpoint removed.
 Data is flushed to the OS per page (enough for a crash or SIGKILL); it is fsynced once, at the
 end. After a power loss the checkpoint may promise more than the disk kept: the size and the
 recorded tail bytes are checked on resume, and a mismatch starts the export over.
+
+Modes: the checkpoint is makini's state, 0600. The export is the user's data: a new file is
+created 0644 (less the umask), like most tools' output; an export over an existing file keeps
+that file's mode from the partial's creation on (a `chmod 600 orders.csv` stays private).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import IO, Any
 
@@ -90,7 +95,16 @@ class FileSink:
         self.discarded = self.partial.exists() or self.checkpoint.exists()
         with contextlib.suppress(FileNotFoundError):
             self.checkpoint.unlink()
-        fd = os.open(self.partial, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            mode = stat.S_IMODE(self.target.stat().st_mode)
+        except FileNotFoundError:
+            mode = None
+        with contextlib.suppress(FileNotFoundError):
+            self.partial.unlink()  # a fresh file: O_CREAT would keep an old partial's mode
+        fd = os.open(self.partial, os.O_RDWR | os.O_CREAT | os.O_TRUNC,
+                     0o644 if mode is None else mode & 0o644)  # never looser than the file it replaces
+        if mode is not None:
+            os.fchmod(fd, mode)
         self.fh = os.fdopen(fd, "r+b")
         self.bytes = 0
         return None
@@ -143,7 +157,9 @@ class FileSink:
         doc = {"version": VERSION, "fingerprint": self.fingerprint, "output": str(self.target),
                "bytes": self.bytes, "tail": tail.hex(), "state": state}
         tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a temp file left by a killed run may have been looser
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, separators=(",", ":"))
         os.replace(tmp, self.checkpoint)
 

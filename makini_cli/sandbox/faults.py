@@ -180,6 +180,9 @@ class FaultMiddleware:
         if rule.fault == "reset":
             return await _drop(send)
         if rule.fault in ("timeout", "slow"):
+            # The request is in the server's hands before the delay, as on a real slow server:
+            # a write is carried out even when the client has stopped waiting meanwhile.
+            receive = await _buffered(receive)
             await asyncio.sleep(rule.delay_ms / 1000)
             return await self.app(scope, receive, send)
         # truncate / invalid_json: run the request, then spoil what goes back
@@ -198,6 +201,21 @@ class FaultMiddleware:
             headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
             return await _drop(send, body[: max(1, len(body) // 2)], headers, len(body))
         return await _send_json_raw(send, b'{"data": [{"key": "trunc', start)
+
+
+async def _buffered(receive):
+    """Read the whole request body now; return a `receive` that replays it."""
+    messages = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+
+    async def replay():
+        return messages.pop(0) if messages else await receive()
+
+    return replay
 
 
 async def _send_json_raw(send, raw: bytes, start: dict) -> None:

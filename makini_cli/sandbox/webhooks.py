@@ -384,7 +384,7 @@ class WebhookDispatcher:
             raise ValueError("status must be 'ok' or 'failed'")
         rows = self._rows("SELECT id, delivery_id, attempt, time, event, url, status_code, "
                           f"duration_ms, error FROM webhook_attempts {where} "
-                          "ORDER BY seq DESC LIMIT ?", (max(0, int(limit)),))
+                          "ORDER BY seq DESC LIMIT ?", (min(max(0, int(limit)), 2**62),))
         return [self._attempt_dict(r) for r in rows]
 
     def pending(self) -> list[dict]:

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
+from makini_cli.fsutil import ensure_dir
+
 FILENAME = "webhook-deliveries.jsonl"
 MAX_BYTES = 16 * 1024 * 1024
 SOURCES = ("test", "listen", "replay")
@@ -90,7 +92,7 @@ class DeliveryLog:
     def write(self, entry: dict) -> None:
         line = (json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
         if not self._dir_ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            ensure_dir(self.path.parent)
             self._dir_ready = True
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:

@@ -129,7 +129,9 @@ class Listener:
                     try:
                         event["records"] = await self.expand(event)
                     except Exception as exc:
-                        event["expand_error"] = f"{type(exc).__name__}: {exc}"
+                        rid = getattr(exc, "request_id", None)  # the API's errors carry one
+                        event["expand_error"] = (f"{type(exc).__name__}: {exc}"
+                                                 + (f" (request id {rid})" if rid else ""))
                 if self.on_event is not None:
                     await self.on_event(event, body, headers)
             except Exception as exc:
