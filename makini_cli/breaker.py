@@ -25,13 +25,13 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import paths
-from .fsutil import atomic_write_text, ensure_dir
+from .fsutil import atomic_write_text, locked
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_COOLDOWN = 120.0
@@ -99,17 +99,8 @@ class Breaker:
             return None  # missing or damaged: a breaker errs on the side of letting calls through
         return data if isinstance(data, dict) else None
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        import fcntl
-
-        ensure_dir(self.dir)
-        fd = os.open(self.dir / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+    def _locked(self):
+        return locked(self.dir / ".lock")
 
     def _write(self, connection: str, data: dict[str, Any]) -> None:
         data["connection"] = connection

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .fsutil import ensure_dir
+from .fsutil import ensure_dir, locked
 
 DEFAULT_MAX_BYTES = 1 << 20
 DEFAULT_BACKUPS = 3
@@ -59,16 +59,8 @@ class ConnectionLog:
         rotated = [base.with_name(f"{base.name}.{i}") for i in range(self.backups, 0, -1)]
         return [p for p in rotated + [base] if p.exists()]
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        import fcntl
-
-        fd = os.open(self.dir / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+    def _locked(self):
+        return locked(self.dir / ".lock")
 
     def append(self, connection: str, entry: dict[str, Any]) -> None:
         ensure_dir(self.dir)

@@ -6,11 +6,9 @@ are never printed: callers get them only to put them on the wire.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from typing import Any
 from . import paths
 from .api.errors import ConfigError
 from .config import SANDBOX_PROFILE, load_toml
-from .fsutil import atomic_write_text, ensure_dir, loose_mode
+from .fsutil import atomic_write_text, locked, loose_mode
 
 _warned: set[Path] = set()
 
@@ -141,17 +139,8 @@ class TokenCache:
             # A cache is disposable: unreadable means empty, and it is rewritten whole next time.
             return {}
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        import fcntl
-
-        ensure_dir(self.path.parent)
-        fd = os.open(str(self.path) + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+    def _locked(self):
+        return locked(Path(str(self.path) + ".lock"))
 
     def _scope(self, data: dict[str, Any]) -> dict[str, Any]:
         scope = data.get(self.scope)

@@ -31,7 +31,8 @@ def ensure_dir(path: Path, mode: int = 0o700) -> Path:
     return target
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -66,7 +67,7 @@ def atomic_open(path: Path, mode: str = "w", *, perms: int = 0o600, encoding: st
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -89,3 +90,18 @@ def loose_mode(path: Path) -> bool:
         return bool(path.stat().st_mode & 0o077)
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def locked(lock_file: Path) -> Iterator[None]:
+    """An exclusive advisory lock between makini processes (xargs -P, cron overlapping a user)
+    for a read-modify-write of a shared state file."""
+    import fcntl
+
+    ensure_dir(lock_file.parent)
+    fd = os.open(lock_file, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -173,11 +173,7 @@ def parse_fail_on(text: str | None) -> frozenset[str]:
 def _age(seconds: float, suffix: bool = True) -> str:
     if suffix and seconds < 0:
         return "just now"  # a time ahead of ours is clock skew, not a sync from the future
-    s = abs(seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if s >= size:
-            text = f"{int(s // size)}{unit}"
-            break
-    else:
-        text = f"{int(s)}s"
-    return text if not suffix else f"{text} ago"
+    from .output import human_age
+
+    text = human_age(abs(seconds))
+    return text if suffix else text.removesuffix(" ago")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..api.errors import UsageError
-from ..fsutil import ensure_dir
+from ..fsutil import ensure_dir, fsync_dir
 
 VERSION = 1
 TAIL = 32  # bytes of the partial's end kept in the checkpoint, to recognise it on resume
@@ -172,7 +172,7 @@ class FileSink:
         self.fh.close()
         self.fh = None
         os.replace(self.partial, self.target)
-        _fsync_dir(self.target.parent)
+        fsync_dir(self.target.parent)
         with contextlib.suppress(FileNotFoundError):
             self.checkpoint.unlink()
 
@@ -182,15 +182,6 @@ class FileSink:
             with contextlib.suppress(Exception):
                 self.fh.close()
             self.fh = None
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def describe(target: str | os.PathLike) -> dict[str, Any] | None:
