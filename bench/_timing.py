@@ -37,6 +37,39 @@ def paired(a: list[str], b: list[str], runs: int = 21, warmup: int = 2,
     return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
 
 
+# Runs makini's entry point and, at exit, records the process's own VmHWM (peak RSS of the
+# memory map since exec). wait4's ru_maxrss is no good here: a child started with vfork inherits
+# the parent's high-water mark at exec, so a large benchmark parent inflates every child.
+_HWM_WRAPPER = (
+    "import atexit, os, sys\n"
+    "def _hwm():\n"
+    "    with open('/proc/self/status') as f:\n"
+    "        kb = next(int(line.split()[1]) for line in f if line.startswith('VmHWM:'))\n"
+    "    with open(os.environ['MAKINI_BENCH_HWM'], 'w') as out:\n"
+    "        out.write(str(kb))\n"
+    "atexit.register(_hwm)\n"
+    "sys.argv = ['makini'] + sys.argv[1:]\n"
+    "from makini_cli.main import main\n"
+    "main()\n"
+)
+
+
+def makini_measured(args: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str], Path]:
+    """(command, env, file) to run makini ARGS and find its peak RSS (KiB) in file afterwards."""
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="makini-hwm-")
+    os.close(fd)
+    return [sys.executable, "-c", _HWM_WRAPPER, *args], dict(env, MAKINI_BENCH_HWM=path), Path(path)
+
+
+def read_hwm_mib(path: Path) -> float:
+    try:
+        return int(path.read_text() or 0) / 1024
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def child_peak_rss_mib() -> float:
     """Peak RSS of the largest finished child so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

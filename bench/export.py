@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _timing import machine, makini_exe, print_table  # noqa: E402
+from _timing import machine, makini_measured, print_table, read_hwm_mib  # noqa: E402
 
 SERVE = """
 import sys
@@ -142,9 +142,10 @@ def _bench(args, cid: str, secret: str, work: Path) -> None:
     def makini(name: str, url: str, out: Path) -> tuple[float, float]:
         env = {**os.environ, "MAKINI_BASE_URL": url, "MAKINI_CLIENT_ID": cid,
                "MAKINI_CLIENT_SECRET": secret, "MAKINI_CONFIG_DIR": str(work / f"cfg-{time.time_ns()}")}
-        cmd = makini_exe() + ["po", "export", "-c", keys[name], "-O", str(out),
-                              "--per-page", str(args.per_page)]
-        return timed(cmd, env)
+        cmd, env, hwm = makini_measured(["po", "export", "-c", keys[name], "-O", str(out),
+                                         "--per-page", str(args.per_page)], env)
+        seconds, _ = timed(cmd, env)
+        return seconds, read_hwm_mib(hwm)
 
     results: dict[str, list[tuple[float, float]]] = {"baseline": [], "makini": [], "small": []}
     server = Server(dbs / f"export-{args.big}.sqlite3")

@@ -30,24 +30,20 @@ TARGET = 0.10
 
 
 def run_cli(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, int, int, bytes]:
-    """(seconds, exit code, peak RSS in MiB, stdout) of one `python -m makini_cli …` process."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "makini_cli", *args], env=env, stdout=out, stderr=err,
-                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
-        if stdin is not None:
-            proc.stdin.write(stdin)
-            proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage: its peak RSS
-        seconds = time.perf_counter() - started
-        proc.returncode = code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    if code not in (0, 3):  # 3: some connection is not healthy, which the seeded ones are not
-        sys.stderr.write(stderr.decode(errors="replace"))
-        raise SystemExit(f"makini {' '.join(args)} failed with exit code {code}")
-    return seconds, code, usage.ru_maxrss // 1024, stdout
+    """(seconds, exit code, peak RSS in MiB, stdout) of one makini process."""
+    sys.path.insert(0, os.path.dirname(__file__))
+    from _timing import makini_measured, read_hwm_mib
+
+    cmd, env, hwm = makini_measured(args, env)
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, input=stdin,
+                          stdin=None if stdin is not None else subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    rss = int(read_hwm_mib(hwm))
+    if proc.returncode not in (0, 3):  # 3: some connection is not healthy, which the seeded ones are not
+        sys.stderr.write(proc.stderr.decode(errors="replace"))
+        raise SystemExit(f"makini {' '.join(args)} failed with exit code {proc.returncode}")
+    return seconds, proc.returncode, rss, proc.stdout
 
 
 def main() -> int:

@@ -126,3 +126,20 @@ def run_cli():
         return result
 
     return invoke
+
+
+@pytest.fixture
+def serve():
+    """`server = serve(app)` runs an ASGI app on 127.0.0.1 until the test ends (`.base_url`)."""
+    from makini_cli.sandbox.server import ServerThread
+
+    started: list[ServerThread] = []
+
+    def start(app) -> ServerThread:
+        server = ServerThread(app).__enter__()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.__exit__(None, None, None)

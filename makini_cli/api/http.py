@@ -166,6 +166,11 @@ class Http:
                 response = await self.client.send(request, stream=True)
                 try:
                     await response.aread()
+                    # httpx's response and its stream refer to each other, so a read response is
+                    # freed only by the cycle collector, which runs by object count, not bytes:
+                    # an export of large pages would pile them up. The body is read and the
+                    # stream closed, so cut the cycle and let the page go as soon as it is used.
+                    response.stream = httpx.ByteStream(b"")
                 except BaseException:
                     rid = request_id_of(response)
                     self._trace_response(response, (time.monotonic() - started) * 1000)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.webhooks.wh_servers import Receiver, ServerThread
+from tests.webhooks.wh_servers import Receiver
 
 SECRET = "whsec_cli_tests_7f3a9c"
 WAIT = 60  # seconds a test waits for a line before it gives up (a hang guard, not a timing check)
@@ -25,19 +25,6 @@ def no_proxies(monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
-@pytest.fixture
-def serve() -> Iterator[Callable]:
-    """`server = serve(app)` runs an ASGI app on 127.0.0.1 until the test ends (`.base_url`)."""
-    started: list[ServerThread] = []
-
-    def start(app) -> ServerThread:
-        server = ServerThread(app).__enter__()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.__exit__(None, None, None)
 
 
 @pytest.fixture
