@@ -1,19 +1,7 @@
 """Mapping files: the unified model mapped onto the user's own columns, as code reviewed in git.
 
-    entity = "purchase-orders"          # optional, the default
-    [columns.order_number]
-    field = "orderNo"                   # a unified field path
-    [columns.city]
-    field = ["deliveryAddress.city", "shipmentAddress.city"]   # first non-empty wins
-    default = "unknown"                 # when the value is missing or empty
-    [columns.price]
-    field = "lineItems[].price"         # `[]`: one row per line item
-    [columns.source]
-    const = "makini"
-    [columns.cost_center]
-    custom = "ZZ_COST_CENTER"           # a custom field, beyond the unified model
-    [connections."09000207611898".columns.city]
-    field = "shipmentAddress.city"      # per-connection override (keeps the default)
+The file format is described once, for users, in `makini mappings --help`
+(`commands/mappings.py` FORMAT_HELP) and in the README.
 
 Values pass through untouched: decimal strings keep their digits, Decimals stay Decimals.
 `load_mapping(path)` gives a `Mapping`; `mapping.rows(record, connection_id)` the output rows

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from ._health_opts import all_opt, concurrency_opt, fail_on_opt, force_opt, ids_arg, stale_after_opt
 from ._common import ctx, domain_option, examples
 from .connections import app
 
@@ -141,13 +142,12 @@ class _Progress:
                  "makini connections status --all --fail-on needs_reauth,unreachable -o json",
                  "makini connections status --all --stale-after 6h --query \"[?health!='healthy'].id\""))
 def status(
-    ids: list[str] = typer.Argument(None, help="Connection ids; - reads ids from stdin. Default: the profile's connection, else every connection."),
-    all_: bool = typer.Option(False, "--all", "-a", help="Every connection of the application."),
-    concurrency: int = typer.Option(20, "--concurrency", "-j", min=1, max=200, help="Connections checked at once."),
-    fail_on: str = typer.Option(None, "--fail-on", help="States that make the exit code 3, comma-separated; "
-                                "`none` never fails. Default: every state but healthy and syncing."),
-    stale_after: str = typer.Option(None, "--stale-after", help="Count a finished sync older than this (6h, 2d) as error."),
-    force: bool = typer.Option(False, "--force", help="Call connections whose circuit breaker is open."),
+    ids: list[str] = ids_arg(),
+    all_: bool = all_opt(),
+    concurrency: int = concurrency_opt(),
+    fail_on: str = fail_on_opt(),
+    stale_after: str = stale_after_opt(),
+    force: bool = force_opt(),
 ) -> None:
     health_run(ids, all_=all_, concurrency=concurrency, fail_on=fail_on, stale_after=stale_after,
                force=force, columns=status_columns())

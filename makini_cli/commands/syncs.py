@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from ._health_opts import all_opt, concurrency_opt, fail_on_opt, force_opt, ids_arg, stale_after_opt
 from ._common import ctx, examples
 
 app = typer.Typer(help="Sync status of connections; wait for a sync to finish.", no_args_is_help=True)
@@ -33,12 +34,12 @@ def sync_columns():
                  "makini syncs status 09000207611898 -o json",
                  "makini syncs status --all --stale-after 12h --fail-on error"))
 def status(
-    ids: list[str] = typer.Argument(None, help="Connection ids; - reads ids from stdin. Default: the profile's connection, else every connection."),
-    all_: bool = typer.Option(False, "--all", "-a", help="Every connection of the application."),
-    concurrency: int = typer.Option(20, "--concurrency", "-j", min=1, max=200, help="Connections checked at once."),
-    fail_on: str = typer.Option(None, "--fail-on", help="States that make the exit code 3 (comma-separated; none)."),
-    stale_after: str = typer.Option(None, "--stale-after", help="Count a finished sync older than this (6h) as error."),
-    force: bool = typer.Option(False, "--force", help="Call connections whose circuit breaker is open."),
+    ids: list[str] = ids_arg(),
+    all_: bool = all_opt(),
+    concurrency: int = concurrency_opt(),
+    fail_on: str = fail_on_opt(),
+    stale_after: str = stale_after_opt(),
+    force: bool = force_opt(),
 ) -> None:
     from ._conn_health import health_run
 
