@@ -19,14 +19,14 @@ HELP = ("The command-line tool for the Makini unified industrial API.\n\n"
 # (module under makini_cli.commands, group name, aliases, one-line summary for `makini --help`)
 GROUPS: list[tuple[str, str, tuple[str, ...], str]] = [
     ("auth", "auth", (), "Log in, show credentials and their sources, print tokens."),
-    ("config_cmd", "config", (), "Read and change settings and profiles."),
+    ("config", "config", (), "Read and change settings and profiles."),
     ("connections", "connections", ("conn",), "List, check, diagnose, disconnect and reconnect."),
     ("syncs", "syncs", (), "Sync status, and wait for a sync to finish."),
     ("purchase_orders", "purchase-orders", ("po",), "List, get, create, update and export orders."),
     ("webhooks", "webhooks", (), "Test endpoints; receive, verify, sign, replay."),
-    ("mappings", "field-mappings", ("mappings",), "The unified model, fill rates, mapping files."),
+    ("field_mappings", "field-mappings", ("mappings",), "The unified model, fill rates, mapping files."),
     ("sandbox", "sandbox", (), "Serve, inspect and reset the local sandbox."),
-    ("api_cmd", "api", (), "Send a raw request to the Makini API."),
+    ("api", "api", (), "Send a raw request to the Makini API."),
     ("completion", "completion", (), "Print a shell completion script."),
 ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .api.errors import ConfigError, UsageError
+from .errors import ConfigError, UsageError
 
 DEFAULT_BASE_URL = "https://api.makini.io"
 SANDBOX_PROFILE = "sandbox"

@@ -132,10 +132,10 @@ class AppContext:
             client.after_close.append(lambda: drain(app))
         # Every client, whatever the command, gets the circuit breaker and the per-connection
         # error log (imported here, not at start-up: only commands that call the API pay for them).
-        from . import breaker, connlog
+        from .connections import breaker, errorlog
 
         breaker.install(self, client)
-        connlog.install(self, client)
+        errorlog.install(self, client)
         for hook in _client_hooks:
             hook(self, client)
         return client
@@ -168,7 +168,7 @@ def _retry_from_env() -> Any:
     wait = os.environ.get("MAKINI_RETRY_MAX_WAIT")
     if not attempts and not wait:
         return None
-    from .api.errors import ConfigError
+    from .errors import ConfigError
     from .api.http import RetryPolicy
 
     policy = RetryPolicy()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .api.errors import ConfigError
+from .errors import ConfigError
 from .config import SANDBOX_PROFILE, load_toml
 from .fsutil import atomic_write_text, locked, loose_mode
 

@@ -25,7 +25,7 @@ def report(err: dict) -> None:
 
 
 def run(args: list[str]) -> int:
-    from .api.errors import MakiniError
+    from .errors import MakiniError
     from .context import current
 
     try:
@@ -90,7 +90,7 @@ def _check_text(args: list[str]) -> None:
     """Arguments are UTF-8 text. Bytes that are not arrive as lone surrogates (Python's
     surrogateescape) and would break the first thing that encodes them (a URL, a hash, the
     terminal): refused here, unless the argument names an existing file (a non-UTF-8 file name)."""
-    from .api.errors import UsageError
+    from .errors import UsageError
 
     for n, arg in enumerate(args, 1):
         try:

@@ -146,7 +146,7 @@ class Output:
         import jmespath
         from jmespath.exceptions import JMESPathError
 
-        from .api.errors import UsageError
+        from .errors import UsageError
 
         try:
             if self._compiled is None:
@@ -275,11 +275,12 @@ def _isatty(stream) -> bool:
 def parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
+    from .timeutil import parse_rfc3339
+
     try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_rfc3339(value, naive_is_utc=True, date_ok=True)
     except ValueError:
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
 def age_seconds(value: Any, now: datetime | None = None) -> float | None:

@@ -11,7 +11,7 @@ import asyncio
 import time
 from typing import Any, Protocol
 
-from .errors import AuthFailed, ConnectionNotFound, MakiniError, NotFound
+from ..errors import AuthFailed, ConnectionNotFound, MakiniError, NotFound
 from .http import Http, decode_json, json_or_error, request_id_of
 
 TOKEN_PATH = "/link/token"
@@ -161,7 +161,7 @@ class Auth:
             return token.access_token
 
     async def mint(self, connection: str) -> Any:
-        from .client import seg
+        from .http import seg
 
         path = f"/api/system/connections/{seg(connection)}/token"
         stale: str | None = None

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from typing import Any
-from urllib.parse import quote
+
 
 import httpx
 
 from . import pagination
 from .auth import Auth
-from .errors import MakiniError
-from .http import Http, json_or_error
+from ..errors import MakiniError
+from .http import Http, json_or_error, seg  # noqa: F401 - seg: callers build paths with it
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 500
@@ -23,17 +23,6 @@ MAX_PER_PAGE = 500
 
 def is_admin_path(path: str) -> bool:
     return path.startswith("/api/system/") or path == "/api/system"
-
-
-def seg(value: str) -> str:
-    """One path segment, quoted: ids and keys come from users and must not alter the path
-    (`.` and `..` too: left as they are, the URL would be resolved to another resource)."""
-    text = quote(str(value).encode("utf-8", "surrogateescape"), safe="")
-    if not text:
-        from .errors import UsageError
-
-        raise UsageError("an id or key is empty")
-    return text.replace(".", "%2E") if text in (".", "..") else text
 
 
 class Observer:

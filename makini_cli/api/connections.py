@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from .client import MAX_PER_PAGE, MakiniClient, seg
 from .connection_models import AppClient, Connection, Integration, Platform, _metadata, pairs_to_dict
-from .errors import AuthFailed, MakiniError, NotFound, ServerError
+from ..errors import AuthFailed, MakiniError, NotFound, ServerError
 
 CONNECTIONS = "/api/system/connections"
 CURRENT = "/api/integrations/current"

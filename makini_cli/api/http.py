@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import json
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 
 import httpx
 
 from .. import __version__
-from .errors import AuthFailed, InsecureTransport, MakiniError, NetworkError, Timeout, error_for_status
+from ..errors import AuthFailed, InsecureTransport, MakiniError, NetworkError, Timeout, UsageError
+from .errors import error_for_status
+from ..urls import is_loopback
 
 USER_AGENT = f"makini-cli/{__version__}"
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -63,15 +65,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+def seg(value: str) -> str:
+    """One path segment, quoted: ids and keys come from users and must not alter the path
+    (`.` and `..` too: left as they are, the URL would be resolved to another resource)."""
+    text = quote(str(value).encode("utf-8", "surrogateescape"), safe="")
+    if not text:
+        raise UsageError("an id or key is empty")
+    return text.replace(".", "%2E") if text in (".", "..") else text
 
 
 def redact_headers(headers: httpx.Headers) -> dict[str, str]:
@@ -150,7 +150,7 @@ class Http:
         try:
             request = self.client.build_request(method, path, params=params, content=content, headers=hdrs)
         except (httpx.InvalidURL, UnicodeError) as exc:  # a path or base URL no request can have
-            from .errors import UsageError
+            from ..errors import UsageError
 
             raise UsageError(f"cannot build a request for {path!r}: {exc}") from None
         self._check_secure(request.url)
@@ -273,7 +273,7 @@ def json_or_error(response: httpx.Response) -> Any:
     try:
         return decode_json(response)
     except ValueError:
-        from .errors import ServerError
+        from ..errors import ServerError
 
         method = response.request.method
         error = ServerError(f"the server sent invalid JSON for {method} "

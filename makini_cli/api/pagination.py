@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from .errors import ServerError
+from ..errors import ServerError
 
 FetchPage = Callable[[int], Awaitable[Any]]
 

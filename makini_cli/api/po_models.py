@@ -13,12 +13,12 @@ The plain tuples below are what the export engine uses for its stable CSV column
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ValidationError
 
-from .errors import ValidationFailed
+from ..errors import ValidationFailed
+from ..timeutil import parse_rfc3339
 from .models import Model, Money, Quantity, Text
 
 ADDRESS_FIELDS = ("country", "addressLines", "addressee", "state", "city", "postCode", "phone",
@@ -54,13 +54,10 @@ def _timestamp(value: Any) -> Any:
         raise ValueError(f"expected an ISO 8601 date or time string, got {type(value).__name__}")
     text = value.strip()
     try:
-        datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        parse_rfc3339(text, naive_is_utc=True, date_ok=True)
     except ValueError:
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not an ISO 8601 date or time: {value!r} "
-                             "(e.g. 2025-06-30 or 2025-06-30T08:00:00Z)") from None
+        raise ValueError(f"not an ISO 8601 date or time: {value!r} "
+                         "(e.g. 2025-06-30 or 2025-06-30T08:00:00Z)") from None
     return value
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from . import query
 from .client import DEFAULT_PER_PAGE, MakiniClient
 from .entities import path
-from .errors import MakiniError, NotFound, UsageError
+from ..errors import MakiniError, NotFound, UsageError
 
 ENTITY = "purchase-orders"
 LINES = "purchase-orders.line-items"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import UsageError
+from ..errors import UsageError
 
 OPS = ("eq", "contains", "startsWith", "gt", "gteq", "lt", "lteq")
 _OPS_LOWER = {op.lower(): op for op in OPS}

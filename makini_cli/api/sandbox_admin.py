@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .client import MakiniClient, seg
-from .errors import NotFound, UsageError
+from ..errors import NotFound, UsageError
 
 WEBHOOKS = "/_sandbox/webhooks"
 DELIVERIES = "/_sandbox/webhooks/deliveries"

@@ -29,7 +29,7 @@ def domain_option():
 
 
 def check_domain(domain: str) -> str:
-    from ..api.errors import UsageError
+    from ..errors import UsageError
 
     if domain not in ("erp", "eam", "wms"):
         raise UsageError(f"unknown domain {domain!r}", hint="use --domain erp, eam or wms")
@@ -38,7 +38,7 @@ def check_domain(domain: str) -> str:
 
 def require_connection(connection: str | None) -> str | None:
     """The connection to use: the flag, else the profile/env default, else a single token's own."""
-    from ..api.errors import UsageError
+    from ..errors import UsageError
 
     c = ctx()
     connection = connection or c.settings.get("connection")
@@ -52,7 +52,7 @@ def require_connection(connection: str | None) -> str | None:
 
 def read_input(source: str, what: str = "input") -> bytes:
     """Bytes from a file path or '-' (stdin). Refuses to wait on an interactive stdin."""
-    from ..api.errors import UsageError
+    from ..errors import UsageError
 
     if source == "-":
         if sys.stdin is None or sys.stdin.isatty():
@@ -74,7 +74,7 @@ def read_json(source: str, what: str = "input") -> Any:
     import json
     from decimal import Decimal
 
-    from ..api.errors import UsageError
+    from ..errors import UsageError
 
     raw = read_input(source, what)
     try:
@@ -111,7 +111,7 @@ def interactive() -> bool:
 
 def confirm(prompt: str, *, yes: bool, action: str) -> None:
     """Go ahead with a destructive action: --yes, or a 'y' typed at a terminal. Never prompts a script."""
-    from ..api.errors import UsageError
+    from ..errors import UsageError
 
     if yes:
         return
@@ -124,7 +124,7 @@ def confirm(prompt: str, *, yes: bool, action: str) -> None:
 
 
 def parse_key_values(pairs: list[str] | None, what: str) -> dict[str, str]:
-    from ..api.errors import UsageError
+    from ..errors import UsageError
 
     out: dict[str, str] = {}
     for pair in pairs or []:
@@ -135,33 +135,6 @@ def parse_key_values(pairs: list[str] | None, what: str) -> dict[str, str]:
             raise UsageError(f"bad {what} {pair!r}: empty key")
         out[key] = value
     return out
-
-
-def parse_duration(text: str, what: str = "duration") -> float:
-    """'90', '90s', '10m', '1h', '2d', '1h30m' -> seconds."""
-    import re
-
-    from ..api.errors import UsageError
-
-    text = text.strip().lower()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return _bounded(float(text), text, what)
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)", text)
-    if not parts or "".join(a + b for a, b in parts) != text:
-        raise UsageError(f"bad {what} {text!r}", hint="use e.g. 30s, 10m, 1h, 2d or 1h30m")
-    unit = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-    return _bounded(sum(float(n) * unit[u] for n, u in parts), text, what)
-
-
-MAX_DURATION = 100 * 366 * 86400  # a century: beyond it, "that long ago" leaves the calendar
-
-
-def _bounded(seconds: float, text: str, what: str) -> float:
-    from ..api.errors import UsageError
-
-    if seconds > MAX_DURATION:
-        raise UsageError(f"bad {what} {text!r}: longer than 100 years")
-    return seconds
 
 
 def examples(*lines: str) -> str:

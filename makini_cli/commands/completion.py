@@ -25,7 +25,7 @@ HELP = ("Print the completion script for a shell." + examples(
 
 
 def command(shell: str = typer.Argument(..., help="bash, zsh, fish or powershell.")) -> None:
-    from ..api.errors import UsageError
+    from ..errors import UsageError
 
     if shell not in SHELLS:
         raise UsageError(f"unsupported shell {shell!r}", hint=f"one of {', '.join(SHELLS)}")

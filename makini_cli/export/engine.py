@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api.errors import MakiniError
+from ..errors import MakiniError
 from . import formats
 from .fetch import FetchPage, ordered_pages
 from .rawpage import Page

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from ..api.errors import ServerError
+from ..errors import ServerError
 from ..api.pagination import has_next, items_of, last_page
 from .rawpage import Page, split
 

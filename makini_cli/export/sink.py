@@ -26,8 +26,8 @@ import stat
 from pathlib import Path
 from typing import IO, Any
 
-from ..api.errors import UsageError
-from ..fsutil import ensure_dir, fsync_dir
+from ..errors import UsageError
+from ..fsutil import chmod_fd, ensure_dir, fsync_dir
 
 VERSION = 1
 TAIL = 32  # bytes of the partial's end kept in the checkpoint, to recognise it on resume
@@ -104,7 +104,7 @@ class FileSink:
         fd = os.open(self.partial, os.O_RDWR | os.O_CREAT | os.O_TRUNC,
                      0o644 if mode is None else mode & 0o644)  # never looser than the file it replaces
         if mode is not None:
-            os.fchmod(fd, mode)
+            chmod_fd(fd, str(self.partial), mode)
         self.fh = os.fdopen(fd, "r+b")
         self.bytes = 0
         return None
@@ -158,7 +158,7 @@ class FileSink:
                "bytes": self.bytes, "tail": tail.hex(), "state": state}
         tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)  # a temp file left by a killed run may have been looser
+        chmod_fd(fd, str(tmp), 0o600)  # a temp file left by a killed run may have been looser
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, separators=(",", ":"))
         os.replace(tmp, self.checkpoint)

@@ -7,9 +7,10 @@ at once without sleeping.
 
 from __future__ import annotations
 
+from ..timeutil import format_rfc3339
+
 import threading
 import time
-from datetime import datetime, timezone
 
 
 class Clock:
@@ -45,4 +46,4 @@ def iso(ts: float | None) -> str | None:
     """ISO 8601 UTC with a Z and whole seconds, as the spec's examples write timestamps."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_rfc3339(int(ts))

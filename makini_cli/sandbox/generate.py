@@ -9,10 +9,11 @@ never sit in memory at once.
 
 from __future__ import annotations
 
+from ..timeutil import format_rfc3339
+
 import json
 import random
 import sqlite3
-import time
 from decimal import Decimal
 
 from . import store
@@ -28,7 +29,7 @@ BATCH = 5000
 
 
 def ts(t: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    return format_rfc3339(t)
 
 
 def money(value: Decimal) -> str:

@@ -8,10 +8,12 @@ request depends on the page size, never on the table size. Default order is inse
 
 from __future__ import annotations
 
+from ..timeutil import format_rfc3339, parse_rfc3339
+
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -71,13 +73,11 @@ def _timestamp(name: str, value: str) -> str:
     if _DATE.match(text):
         text += "T00:00:00Z"
     try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        dt = parse_rfc3339(text, naive_is_utc=True)
     except ValueError:
         raise validation(f"filter.{name}", f"Filter value for '{name}' must be a date "
                          "(YYYY-MM-DD) or an ISO 8601 timestamp.") from None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_rfc3339(dt)
 
 
 def _condition(name: str, kind: str, column: str, op: str, value: str) -> tuple[str, list]:
@@ -103,8 +103,7 @@ def _condition(name: str, kind: str, column: str, op: str, value: str) -> tuple[
     if kind == "t":
         stamp = _timestamp(name, value)
         if op == "eq" and _DATE.match(value.strip()):  # a date means that whole day
-            nxt = (datetime.fromisoformat(value.strip()) + timedelta(days=1)).strftime(
-                "%Y-%m-%dT00:00:00Z")
+            nxt = format_rfc3339(parse_rfc3339(value, date_ok=True) + timedelta(days=1))
             return f"({column} >= ? AND {column} < ?)", [stamp, nxt]
         return f"{column} {sql_op} ?", [stamp]
     return f"{column} {sql_op} ?", [value]

@@ -15,6 +15,8 @@ sandbox keeps retrying across restarts and an embedded one can show its log.
 
 from __future__ import annotations
 
+from ..timeutil import format_rfc3339
+
 import asyncio
 import contextlib
 import json
@@ -24,7 +26,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, UTC
 from typing import Any
 
 from makini_cli.webhooks import catalog
@@ -73,14 +74,13 @@ CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delive
 
 
 def rfc3339(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
+    return format_rfc3339(ts, timespec="milliseconds")
 
 
 def _is_loopback(url: str) -> bool:
     import httpx
 
-    from makini_cli.webhooks.conformance import is_loopback
+    from makini_cli.urls import is_loopback
 
     return is_loopback(httpx.URL(url).host or "")
 

@@ -8,8 +8,9 @@ order totals are recomputed from line items when lines are given.
 
 from __future__ import annotations
 
+from ..timeutil import format_rfc3339, parse_rfc3339
+
 import json
-from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from . import store
@@ -42,12 +43,10 @@ def _timestamp(field: str, value) -> str:
     if not isinstance(value, str):
         raise validation(field, f"The {field} field must be an ISO 8601 date-time string.")
     try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        dt = parse_rfc3339(value, naive_is_utc=True, date_ok=True)
     except ValueError:
         raise validation(field, f"The {field} field must be an ISO 8601 date-time.") from None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_rfc3339(dt)
 
 
 def _clean(e: Entity, body: dict, custom: tuple[str, ...]) -> tuple[dict, dict]:

@@ -10,7 +10,6 @@ exits 0 then, 3 otherwise.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from makini_cli.webhooks import catalog
 from makini_cli.webhooks.deliverylog import DeliveryLog
 from makini_cli.webhooks.signing import HEADER, sign
+from ..urls import is_loopback
 
 PASS, FAIL, WARN, SKIP = "PASS", "FAIL", "WARN", "SKIP"
 USER_AGENT = "Makini-Webhooks/makini-cli-test"
@@ -80,16 +80,6 @@ class _Attempt:
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _Tester:

@@ -5,23 +5,22 @@ body (base64) and headers, so `replay` can resend it byte for byte. The signatur
 kept (it is needed to replay and is not the secret); the secret itself is never written, nor
 are credentials a sender might add (Authorization, Cookie).
 
-Each line is written with one `write` on an O_APPEND descriptor, so concurrent writers (a
-listener and a test run) never interleave lines. Past `max_bytes` the file is rotated once to
-`webhook-deliveries.jsonl.1`, replacing the previous rotation.
+Lines are appended with `fsutil.append_rotated` (one `write` under the log's lock), so
+concurrent writers (a listener and a test run) never interleave lines. Past `max_bytes` the file
+is rotated once to `webhook-deliveries.jsonl.1`, replacing the previous rotation.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import os
 import secrets
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
-from makini_cli.fsutil import ensure_dir
+from makini_cli.fsutil import append_rotated, ensure_dir
+from makini_cli.timeutil import format_rfc3339, parse_rfc3339
 
 FILENAME = "webhook-deliveries.jsonl"
 MAX_BYTES = 16 * 1024 * 1024
@@ -37,11 +36,11 @@ def default_path() -> Path:
 
 
 def now_rfc3339() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return format_rfc3339(timespec="milliseconds")
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parse_rfc3339(text)
 
 
 def new_id() -> str:
@@ -94,28 +93,7 @@ class DeliveryLog:
         if not self._dir_ready:
             ensure_dir(self.path.parent)
             self._dir_ready = True
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line)
-            size = os.fstat(fd).st_size
-        finally:
-            os.close(fd)
-        if size > self.max_bytes:
-            self._rotate()
-
-    def _rotate(self) -> None:
-        import fcntl
-
-        lock = os.open(self.path.with_name(self.path.name + ".lock"),
-                       os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            # another writer may have rotated while we waited
-            with contextlib.suppress(FileNotFoundError):
-                if self.path.stat().st_size > self.max_bytes:
-                    os.replace(self.path, self.rotated_path)
-        finally:
-            os.close(lock)
+        append_rotated(self.path, line, max_bytes=self.max_bytes, backups=1)
 
     def _lines(self) -> Iterator[dict]:
         for path in (self.rotated_path, self.path):

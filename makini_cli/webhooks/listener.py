@@ -87,7 +87,7 @@ class Listener:
             import httpx
 
             self._forwards = asyncio.Queue(QUEUE_SIZE)
-            from makini_cli.webhooks.conformance import is_loopback
+            from makini_cli.urls import is_loopback
 
             self._client = httpx.AsyncClient(
                 timeout=self.forward_timeout, follow_redirects=False,

@@ -41,7 +41,7 @@ async def replay(id_or_entry: str | dict, *, to: str | None = None,
     body, headers = body_of(entry), headers_of(entry)
     own_client = client is None
     if own_client:
-        from makini_cli.webhooks.conformance import is_loopback
+        from makini_cli.urls import is_loopback
 
         client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
                                    trust_env=not is_loopback(httpx.URL(url).host or ""))

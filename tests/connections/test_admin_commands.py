@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from makini_cli.connlog import ConnectionLog
+from makini_cli.connections.errorlog import ConnectionLog
 
 
 def test_list_rows_carry_id_and_key_and_every_page(sbx, cli):

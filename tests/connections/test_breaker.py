@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from makini_cli.api.errors import CircuitOpen, NetworkError, PermissionDenied, ServerError
-from makini_cli.breaker import Breaker
+from makini_cli.errors import CircuitOpen, NetworkError, PermissionDenied, ServerError
+from makini_cli.connections.breaker import Breaker
 
 
 class Clock:

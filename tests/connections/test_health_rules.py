@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from makini_cli import health
-from makini_cli.api.errors import (AuthFailed, CircuitOpen, NetworkError, NotFound, PermissionDenied, RateLimited,
+from makini_cli.connections import health
+from makini_cli.errors import (AuthFailed, CircuitOpen, NetworkError, NotFound, PermissionDenied, RateLimited,
                                    ServerError, Timeout)
 
 LINK = "https://link.makini.io/oauth/authorize?client_id=c&redirect_uri=r&response_type=code"

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from makini_cli import exitcodes
-from makini_cli.api import errors
+from makini_cli import errors
+from makini_cli.api import errors as api_errors
 
 
 @pytest.mark.parametrize("status,cls,exit_code", [
@@ -17,7 +18,7 @@ from makini_cli.api import errors
     (500, errors.ServerError, 1), (503, errors.ServerError, 1),
 ])
 def test_status_maps_to_error_class_and_exit_code(status, cls, exit_code):
-    err = errors.error_for_status(status, {"message": "m", "code": "C", "request_id": "rid"},
+    err = api_errors.error_for_status(status, {"message": "m", "code": "C", "request_id": "rid"},
                                   request_id=None, retry_after=None, method="GET", path="/x")
     assert type(err) is cls
     assert (err.message, err.makini_code, err.request_id) == ("m", "C", "rid")
@@ -34,12 +35,12 @@ def test_status_maps_to_error_class_and_exit_code(status, cls, exit_code):
     (None, None, None),
 ])
 def test_error_bodies_are_parsed_leniently(body, message, code):
-    got_message, got_code, _rid, _fields = errors.parse_error_body(body)
+    got_message, got_code, _rid, _fields = api_errors.parse_error_body(body)
     assert (got_message, got_code) == (message, code)
 
 
 def test_header_request_id_wins_and_a_message_is_always_there():
-    err = errors.error_for_status(502, None, request_id="hdr", retry_after=3.0, method="GET", path="/api/x")
+    err = api_errors.error_for_status(502, None, request_id="hdr", retry_after=3.0, method="GET", path="/api/x")
     assert err.request_id == "hdr" and "502" in err.message and err.retry_after == 3.0
 
 

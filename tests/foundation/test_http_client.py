@@ -8,7 +8,7 @@ import asyncio
 import httpx
 import pytest
 
-from makini_cli.api import errors
+from makini_cli import errors
 from makini_cli.api.auth import Auth, MemoryCache
 from makini_cli.api.client import MakiniClient
 from makini_cli.api.http import Http, RetryPolicy, parse_retry_after

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from makini_cli.api import pagination, query
-from makini_cli.api.errors import UsageError
+from makini_cli.errors import UsageError
 
 
 def test_filters_and_sort_become_spec_parameters():
@@ -68,7 +68,7 @@ def test_a_page_without_data_is_a_server_error():
     async def fetch(page):
         return {"oops": True}
 
-    from makini_cli.api.errors import ServerError
+    from makini_cli.errors import ServerError
 
     with pytest.raises(ServerError):
         collect(fetch)

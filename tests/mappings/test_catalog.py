@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from makini_cli import unified_model as um
+from makini_cli.mappings import model as um
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = Path(os.environ.get("MAKINI_OPENAPI_DIR") or REPO.parent / "shared" / "makini-openapi")

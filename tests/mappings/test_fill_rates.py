@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from makini_cli import unified_model as um
+from makini_cli.mappings import model as um
 
 SAP, MAXIMO, NETSUITE, UPKEEP = "SAP S/4HANA", "IBM Maximo", "Oracle NetSuite", "UpKeep"
 FIIX, EMAINT, MAINTAINX = "Fiix", "eMaint", "MaintainX"
@@ -160,7 +160,7 @@ def test_show_refuses_an_entity_outside_the_domain(sbx):
 
 
 def test_the_heat_map_colours_cells_on_a_terminal():
-    from makini_cli import mapping_render
+    from makini_cli.mappings import render as mapping_render
     from makini_cli.output import Output
 
     class Tty(io.StringIO):

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from makini_cli import mapping
-from makini_cli.mapping_diff import diff
-from makini_cli.mapping_parse import key_lines
+from makini_cli.mappings import mapfile as mapping
+from makini_cli.mappings.diff import diff
+from makini_cli.mappings.parse import key_lines
 
 GOOD = """\
 # finance export

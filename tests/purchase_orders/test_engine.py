@@ -99,7 +99,7 @@ def test_ndjson_with_a_transform_returning_several_rows():
 
 
 def test_the_progress_bar_counts_against_the_servers_total():
-    from makini_cli.commands._po_export import RichProgress
+    from makini_cli.commands.purchase_orders.export_run import RichProgress
 
     bar = RichProgress()
     bar.add_total(40)
@@ -146,7 +146,7 @@ def test_a_pretty_printed_page_still_gives_one_record_per_line_and_connections_a
 def test_a_page_that_is_not_a_list_page_is_a_server_error():
     import pytest
 
-    from makini_cli.api.errors import ServerError
+    from makini_cli.errors import ServerError
 
     async def broken(n):
         return b'{"data": [{"key": "1"}'

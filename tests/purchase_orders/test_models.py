@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from makini_cli.api import po_models
-from makini_cli.api.errors import ValidationFailed
+from makini_cli.errors import ValidationFailed
 
 SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "makini-openapi"
 

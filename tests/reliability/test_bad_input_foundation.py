@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from makini_cli.api import query
-from makini_cli.api.errors import UsageError
+from makini_cli.errors import UsageError
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 DOCUMENTED = {0, 1, 2, 3, 4}

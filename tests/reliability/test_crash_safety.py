@@ -45,7 +45,7 @@ WRITERS = {
             TokenCache("scope").put(f"connection:{i % 50}", CachedToken("t" * (1 + i % 3000), float(i))); i += 1
     """),
     "breaker state": ("state/breakers/conn-1.json", """
-        from makini_cli.breaker import Breaker
+        from makini_cli.connections.breaker import Breaker
         class Failure:
             code, status, request_id = "server_error", 503, "req_1"
         breaker = Breaker(threshold=3, cooldown=60)

@@ -420,8 +420,8 @@ def test_a_looser_delivery_log_is_warned_about(cli, config_dir):
 
 def test_state_files_are_0600_from_creation(cli, config_dir, tmp_path):
     """Under umask 000 any file created with a default mode would come out 0666 or 0644."""
-    from makini_cli.breaker import Breaker
-    from makini_cli.connlog import ConnectionLog
+    from makini_cli.connections.breaker import Breaker
+    from makini_cli.connections.errorlog import ConnectionLog
     from makini_cli.credentials import CachedToken, CredentialStore, TokenCache
     from makini_cli.export.sink import FileSink, partial_paths
     from makini_cli.webhooks.deliverylog import DeliveryLog

@@ -1,0 +1,103 @@
+"""`makini connections disconnect`."""
+
+from __future__ import annotations
+
+import typer
+
+from .._common import confirm, ctx, examples
+from .._health import read_ids
+
+CONSEQUENCES = (
+    "Disconnecting a connection:\n"
+    "  - its token stops working at once (every call made with it gets HTTP 401);\n"
+    "  - its scheduled syncs and workflows stop;\n"
+    "  - its credits return to the pool;\n"
+    "  - the history already synced is kept;\n"
+    "  - reconnecting the same system later creates a NEW connection with a new id and token\n"
+    "    (`makini connections reconnect ID` prints the Makini Link URL).")
+
+
+def _plan_line(conn) -> str:
+    credits = conn.credits
+    extra = f", {credits} credit{'s' if credits != 1 else ''}" if isinstance(credits, int) else ""
+    return f"  {conn.id}  {conn.name or '?'} ({conn.integration_name or '?'}, {conn.status or '?'}{extra})"
+
+
+HELP = ("Disconnect connections. Says first what will happen, asks on a terminal, "
+        "and refuses off a terminal without --yes. Each id is reported; the cached token is removed. "
+        "Exit codes: 0 all disconnected (or --dry-run with every id known), 1 some id unknown or "
+        "failed, 2 refused (no --yes off a terminal), 4 credentials refused.\n\n" + CONSEQUENCES + examples(
+            "makini connections disconnect 09000207611898",
+            "makini connections disconnect 09000207611898 00010012345678 --dry-run",
+            "makini connections list --status inactive -o json | jq -r '.[].id' | makini connections disconnect - --yes"))
+
+
+def disconnect(
+    ids: list[str] = typer.Argument(..., help="Connection ids; - reads ids from stdin."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask (needed off a terminal)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; change nothing (wins over --yes)."),
+) -> None:
+    from ...api import connections as api
+    from ...connections.breaker import Breaker
+    from ...errors import MakiniError, NotFound, UsageError
+    from ...output import Column
+
+    c = ctx()
+    targets = list(dict.fromkeys(read_ids(ids)))
+    if not targets:
+        raise UsageError("no connection ids given")
+
+    async def lookup(client):
+        return await api.find_connections(client, targets)
+
+    found = c.run(lookup)
+    unknown = [cid for cid in targets if cid not in found]
+    known = [cid for cid in targets if cid in found]
+    columns = [Column("id", "ID"), Column("name", "NAME"), Column("system", "SYSTEM"),
+               Column("result", "RESULT"), Column("message", "MESSAGE")]
+    missing_rows = {cid: {"id": cid, "name": None, "system": None, "result": "not_found",
+                          "message": "no such connection in this application"} for cid in unknown}
+    if not known:
+        if len(unknown) == 1:
+            raise NotFound(f"no connection {unknown[0]!r} in this application",
+                           hint="list them with `makini connections list`", connection=unknown[0])
+        raise NotFound(f"none of these connections exist: {', '.join(unknown)}",
+                       hint="list them with `makini connections list`")
+
+    plan = "\n".join(_plan_line(found[cid]) for cid in known)
+    skipped = "".join(f"\n  {cid}  not found: skipped" for cid in unknown)
+    verb = "Would disconnect" if dry_run else "About to disconnect"
+    c.output.note(f"{CONSEQUENCES}\n\n{verb} {len(known)} connection{'s' if len(known) != 1 else ''}:\n{plan}{skipped}")
+    if dry_run:
+        rows = [missing_rows.get(cid) or {"id": cid, "name": found[cid].name, "system": found[cid].integration_name,
+                                          "result": "would_disconnect", "message": None} for cid in targets]
+        c.output.emit(rows, columns=columns)
+        if unknown:
+            raise typer.Exit(1)
+        return
+    confirm(f"Disconnect {len(known)} connection{'s' if len(known) != 1 else ''}?", yes=yes,
+            action="disconnect connections")
+
+    async def work(client):
+        done = {}
+        for cid in known:  # one at a time, in the order given: each outcome is reported on its own
+            conn = found[cid]
+            row = {"id": cid, "name": conn.name, "system": conn.integration_name}
+            try:
+                await api.disconnect(client, cid)
+                row.update(result="disconnected", message=None)
+                Breaker().reset(cid)
+            except MakiniError as exc:
+                row.update(result="failed", message=exc.message + (f" (request id {exc.request_id})"
+                                                                    if exc.request_id else "")
+                           + (f"; {exc.hint}" if exc.uncertain else ""))
+            done[cid] = row
+        return done
+
+    done = c.run(work)
+    rows = [missing_rows.get(cid) or done[cid] for cid in targets]
+    c.output.emit(rows, columns=columns)
+    ok = sum(r["result"] == "disconnected" for r in rows)
+    c.output.info(f"{ok} of {len(rows)} disconnected.")
+    if ok != len(rows):
+        raise typer.Exit(1)

@@ -1,0 +1,91 @@
+"""`makini connections doctor`: the command and its rendering (probes and conclusion:
+makini_cli/connections/doctor.py)."""
+
+from __future__ import annotations
+
+import typer
+
+from .._common import check_domain, ctx, domain_option, examples, require_connection
+from .._health import quick_retry
+
+HELP = ("Diagnose one connection: its status, then a one-item request for each entity "
+        "type (purchase orders, work orders, assets, vendors, sites, raw tables), and a conclusion: does "
+        "the problem touch every operation (system offline, credentials expired, rate limit) or only "
+        "some entity types (permissions or configuration in the source system)? Names Makini's outbound "
+        "IPs for on-premises systems and ends with a support summary to paste into a ticket. The doctor "
+        "calls even when the circuit breaker is open (finding out is its job).\n\nExit codes: 0 no "
+        "problem found, 3 a problem found, 4 credentials refused." + examples(
+            "makini connections doctor 09000207611898",
+            "makini connections doctor 09000207611898 --on-prem -o json",
+            "makini connections doctor 09000207611898 --domain eam"))
+
+
+def doctor(
+    connection_id: str = typer.Argument(None, help="Connection id (default: the profile's)."),
+    domain: str = domain_option(),
+    on_prem_flag: bool = typer.Option(False, "--on-prem", help="The system is hosted on-premises (also "
+                                      "detected from an on-prem tag or metadata)."),
+) -> None:
+    c = ctx()
+    check_domain(domain)
+    cid = connection_id or require_connection(None) or ""
+    c.breaker_force = True
+    report = c.run(lambda client: _diagnose(c, client, cid, domain, on_prem_flag), retry=quick_retry())
+    _render_doctor(c, report)
+    if report["conclusion"]["scope"] != "none":
+        raise typer.Exit(3)
+
+
+async def _diagnose(c, client, cid: str, domain: str, on_prem_flag: bool) -> dict:
+    from ...api import connections as api
+    from ...connections import doctor as doc
+    from ...connections.breaker import Breaker
+    from ...connections.checker import Checker
+    from ...connections.errorlog import now_iso
+
+    started = now_iso()
+    admin = conn = None
+    if client.auth.has_app_credentials:
+        conn = await api.get_connection(client, cid)  # unknown id: a clear NotFound, exit 1
+        admin = {cid: conn}
+    breaker_state = Breaker().view(cid) if cid else None
+    link = await api.link_for(client, redirect=c.settings.get("link_redirect"),
+                              client_id=c.app_credentials()[0].value)
+    row = await Checker(client, admin=admin, link=link).check(cid)
+    probes = await doc.run_probes(client, cid if admin is not None else None, domain)
+    is_on_prem = doc.on_prem(conn, on_prem_flag)
+    conclusion = doc.conclude(row, probes, is_on_prem=is_on_prem, link=link)
+    support = doc.support_summary(row, probes, conclusion, started=started, finished=now_iso(),
+                                  base_url=c.settings.base_url)
+    show_ips = is_on_prem or conclusion["cause"] == "system_offline"
+    return {"connection": row, "breaker": breaker_state, "probes": probes, "conclusion": conclusion,
+            "on_prem": is_on_prem, "outbound_ips": list(doc.OUTBOUND_IPS) if show_ips else [],
+            "support": support}
+
+
+def _render_doctor(c, report: dict) -> None:
+    from ...connections.doctor import support_text
+    from ...output import Column
+
+    if c.output.format != "table" or c.opts.query:
+        c.output.emit(report)
+        return
+    row = report["connection"]
+    name = f" ({row['name']}, {row['system']})" if row.get("name") else ""
+    typer.echo(f"Connection {row['id']}{name}: {row['health']}: {row['reason']}")
+    b = report.get("breaker") or {}
+    if b.get("state") not in (None, "closed"):
+        typer.echo(f"Circuit breaker: {b['state']} after {b.get('failures')} failures (the doctor called anyway)")
+    typer.echo("")
+    probes = [{**p, "result": "ok" if p["ok"] else p.get("kind", "failed")} for p in report["probes"]]
+    c.output.emit(probes, columns=[Column("label", "PROBE"), Column("result", "RESULT"), Column("status", "HTTP"),
+                                   Column("count", "COUNT", justify="right"), Column("elapsed_ms", "MS", justify="right"),
+                                   Column("request_id", "REQUEST ID"), Column("message", "MESSAGE")])
+    conclusion = report["conclusion"]
+    typer.echo(f"\nConclusion: {conclusion['summary']}")
+    for action in conclusion["actions"]:
+        typer.echo(f"  - {action}")
+    if report["outbound_ips"]:
+        typer.echo(f"\nMakini's outbound IPs (allow them through the firewall of an on-premises system): "
+                   f"{', '.join(report['outbound_ips'])}")
+    typer.echo("\n" + support_text(report["support"]))

@@ -1,0 +1,227 @@
+"""`po export`'s glue: which connections, which filters each gets, where the bytes go, and the
+progress bar. The engine itself (makini_cli/export) knows nothing of Typer or Rich.
+
+Imported only inside the `po export` command (export.py): it pulls in the export engine."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ...context import AppContext
+from ...errors import MakiniError, UsageError
+from ...export import FileSink, Plan, Progress, Source, StreamSink, describe, run
+from .._common import require_connection
+
+ALL = "all"
+
+
+@dataclass
+class Request:
+    connections: list[str]
+    domain: str
+    format: str
+    output: str | None
+    lines: bool
+    resume: bool
+    per_page: int
+    prefetch: int
+    skip_failed: bool
+    status: str | None = None
+    vendor: str | None = None
+    since: str | None = None
+    until: str | None = None
+    updated_since: str | None = None
+    filters: list[str] = field(default_factory=list)
+    match: str | None = None
+    sorts: list[str] = field(default_factory=list)
+    mapping: str | None = None  # --mapping FILE (issue 7): makini_cli/mappings/mapfile.py shapes the rows
+
+
+def choose_format(fmt: str | None, global_output: str | None) -> str:
+    """`--format` decides; the global `-o` is accepted when it names an export format."""
+    if global_output is not None and global_output not in ("ndjson", "csv", "json"):
+        raise UsageError(f"po export writes ndjson, csv or json, not {global_output}",
+                         hint="choose with --format ndjson|csv|json (and --output/-O FILE for a file)")
+    if fmt is not None and global_output is not None and fmt != global_output:
+        raise UsageError(f"-o {global_output} and --format {fmt} disagree",
+                         hint="give the format once, with --format")
+    chosen = fmt or global_output or "ndjson"
+    if chosen not in ("ndjson", "csv", "json"):
+        raise UsageError(f"bad --format {chosen!r}: expected ndjson, csv or json")
+    return chosen
+
+
+class RichProgress(Progress):
+    """count, total (meta.total, summed over connections), rate and ETA, on stderr."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        class Rate(TextColumn):
+            def render(self, task):  # orders per second, not bytes
+                from rich.text import Text
+
+                return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="cyan")
+
+        self.bar = Bar(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), Rate(""),
+                       TextColumn("eta"), TimeRemainingColumn(), TimeElapsedColumn(),
+                       console=Console(file=sys.stderr), transient=True)
+        self.task = self.bar.add_task("export", total=None)
+        self.total = 0
+
+    def __enter__(self) -> RichProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.bar.stop()
+
+    def add_total(self, n: int) -> None:
+        self.total += n
+        self.bar.update(self.task, total=self.total)
+
+    def advance(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+
+
+class _Quiet(Progress):
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+async def _targets(client, req: Request, saved: dict | None) -> list[str | None]:
+    from ...api import purchase_orders as po
+
+    if req.connections == [ALL]:
+        if saved and saved.get("sources"):
+            return list(saved["sources"])  # resume the same set, even if connections came since
+        return [c["key"] for c in await po.connections(client)]
+    if ALL in req.connections:
+        raise UsageError("--connection all cannot be combined with connection ids")
+    if len(req.connections) > 1:
+        return list(dict.fromkeys(req.connections))
+    return [require_connection(req.connections[0] if req.connections else None)]
+
+
+async def _sources(client, req: Request, targets: list[str | None], now: datetime) -> list[Source]:
+    import asyncio
+
+    from ...api import purchase_orders as po
+    from . import views
+
+    base = views.base_filters(since=req.since, until=req.until, updated_since=req.updated_since,
+                              filters=req.filters, now=now)
+    sorts = views.parse_sorts(req.sorts)
+    multi = len(targets) > 1 or req.connections == [ALL]
+
+    # What the user asked for, not the keys it resolved to: a resumed export must match even
+    # if a lookup failed the first time (the resume's page-anchor check catches real drift).
+    asked = [req.domain, req.status, req.vendor, [f.param() for f in base], req.match, sorts,
+             req.per_page]
+
+    async def one(conn: str | None) -> Source:
+        src = Source(id=conn or "default", label=conn if multi else None, fetch=None,
+                     identity=asked)
+        try:
+            filters = await views.connection_filters(client, conn, req.domain, base,
+                                                     status=req.status, vendor=req.vendor)
+        except MakiniError as exc:
+            if not (req.skip_failed and multi):
+                raise
+            src.fetch = _failing(exc)  # reported with the connection's other failures
+            return src
+        params = po.list_params(filters, match=req.match, sort=sorts)
+        src.fetch = po.page_fetcher(client, conn, req.domain, params, per_page=req.per_page)
+        return src
+
+    return list(await asyncio.gather(*(one(c) for c in targets)))
+
+
+def _failing(exc: MakiniError):
+    async def fetch(page: int):
+        raise exc
+    return fetch
+
+
+def export(c: AppContext, req: Request) -> None:
+    if req.resume and not req.output:
+        raise UsageError("--resume needs --output FILE",
+                         hint="an export to stdout cannot be continued; write it to a file")
+    if c.opts.query:
+        raise UsageError("--query does not apply to po export",
+                         hint="filter with --filter/--status/--vendor, or pipe the NDJSON to jq")
+    saved = describe(req.output) if (req.output and req.resume) else None
+    # --- issue 7: --mapping FILE, loaded and checked before any request ---
+    mapped = None
+    if req.mapping:
+        from ...mappings.mapfile import load_for
+
+        mapped = load_for("purchase-orders", req.mapping, lines=req.lines, warn=c.output.warn)
+    # Relative times (`--since 7d`) are anchored at the export's first start, so a resumed
+    # export asks for exactly the same records.
+    started = saved.get("started_at") if saved else None
+    now = datetime.fromtimestamp(started, timezone.utc) if started else datetime.now(timezone.utc)
+    out = c.output
+    show_bar = out.stderr_tty and (req.output is not None or not out.stdout_tty)
+    t0 = time.monotonic()
+    sink = FileSink(req.output, resume=req.resume) if req.output else StreamSink(sys.stdout)
+
+    async def work(client):
+        targets = await _targets(client, req, saved)
+        if not targets:
+            raise UsageError("no connections to export")
+        plan = Plan(sources=await _sources(client, req, targets, now), format=req.format,
+                    lines=req.lines, prefetch=req.prefetch, skip_failed=req.skip_failed,
+                    started_at=now.timestamp())
+        if mapped is not None:  # issue 7: the mapping's transform, columns and checkpoint id
+            from dataclasses import replace
+
+            multi = any(s.label is not None for s in plan.sources)
+            plan = replace(plan, **mapped.export_plan(targets[0], multi=multi))
+        with (RichProgress() if show_bar else _Quiet()) as progress:
+            return await run(plan, sink, progress)
+
+    try:
+        result = c.run(work)
+    except KeyboardInterrupt:
+        if req.output:
+            _kept(c, req.output, "interrupted")
+        raise
+    except MakiniError as exc:
+        from ...export import ResumeMismatch
+
+        if req.output and describe(req.output) and not isinstance(exc, ResumeMismatch):
+            done = describe(req.output) or {}
+            exc.hint = (f"{done.get('orders', 0)} orders so far are kept; rerun the same command "
+                        "with --resume to continue" + (f" ({exc.hint})" if exc.hint else ""))
+        raise
+    if req.resume and saved is None:
+        out.info(f"nothing to resume for {req.output}: exported from the beginning")
+    elif getattr(sink, "discarded", False) and not result.resumed_from:
+        out.info("an unfinished earlier export of this file was discarded (--resume continues one)")
+    for conn, err in result.failed.items():
+        out.warn(f"connection {conn} skipped: {err.message}")
+    took = time.monotonic() - t0
+    what = f"{result.orders:,} orders" + (f" ({result.rows:,} rows)" if req.format == "csv" else "")
+    if result.resumed_from:
+        what += f", {result.resumed_from:,} of them from the interrupted run"
+    if req.output:
+        out.note(f"exported {what} to {req.output} in {took:.1f}s")
+    else:
+        out.info(f"exported {what} in {took:.1f}s")
+
+
+def _kept(c: AppContext, output: str, why: str) -> None:
+    done = describe(output)
+    if done is not None:
+        c.output.note(f"export {why}: {done['orders']:,} orders are kept in a partial file; "
+                      "rerun the same command with --resume to continue")

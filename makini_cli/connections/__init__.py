@@ -1,0 +1,1 @@
+"""Connection health, diagnosis, circuit breaker and per-connection error log (no typer, no rich)."""

@@ -1,0 +1,1 @@
+"""The unified model, mapping files and fill rates: the domain behind `makini field-mappings`."""
