@@ -164,8 +164,8 @@ def listen(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind
     key = resolve_secret(secret, secret_file, required=False)
 
     def err(line: str) -> None:
-        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {line}\n")
-        sys.stderr.flush()
+        # event names, ids and errors come from whoever sent the delivery: one inert line each
+        c.output.line(f"{time.strftime('%H:%M:%S')} {line}", err=True)
 
     expander = None
     if expand:
