@@ -44,6 +44,7 @@ class Output:
         # otherwise JSON only for a program reading stderr, so a person watching `| jq` reads them.
         self.error_json = self.fmt in ("json", "ndjson") if self.explicit else not self.stderr_tty
         self._compiled = None
+        self._left_out: list[Column] = []  # columns fitted tables left out, said after drawing
 
     # --- what the rest of the CLI calls ------------------------------------
     @property
@@ -255,8 +256,8 @@ class Output:
                                              sections=sections)
         table.total_width = total  # (read by print: a table is never cut by the console)
         table.dropped = dropped
-        if dropped and not quiet:
-            self.dropped(dropped)
+        if not quiet:  # said once the table is drawn (print), not before it
+            self._left_out.extend(c for c in dropped if c.title not in {d.title for d in self._left_out})
         return table
 
     def aside(self, message: str) -> None:
@@ -264,8 +265,9 @@ class Output:
         self._err(message, "dim")
 
     def dropped(self, columns: list[Column]) -> None:
+        """The one line that says which columns a narrow terminal left out."""
         names = ", ".join(c.title for c in columns)
-        self.aside(f"not shown, for want of width: {names} (-o wide shows every column; --columns chooses)")
+        self.aside(f"left out to fit the terminal: {names} (-o wide shows all)")
 
     def print(self, renderable: Any) -> None:
         """Draw a renderable on stdout; a fitted table is never cut (too narrow a terminal for
@@ -275,6 +277,9 @@ class Output:
         if self.stdout_tty:
             width = (total or 100_000) if self.wide else max(total, self.console().width)
         self.console(width=width).print(renderable)
+        if self._left_out:
+            left_out, self._left_out = self._left_out, []
+            self.dropped(left_out)
 
     def _table(self, data: Any, columns: list[Column] | None, title: str | None) -> None:
         if data is None:

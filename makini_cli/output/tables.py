@@ -23,6 +23,9 @@ HEADER_STYLE = "bold"
 TITLE_STYLE = "bold"
 GAP = 2        # columns are two spaces apart
 MIN_TEXT = 10  # free text shrinks to this (or its header's width), not less
+# No honest id, key, amount or state is this wide (UUIDs are 36): a longer value in such a
+# column is data gone wrong, and may be cut too rather than push every other column out.
+MAX_FIXED = 48
 # SIMPLE_HEAD with a rule where a section ends (Table.add_section): SIMPLE_HEAD draws none.
 RULED = box.Box("    \n"
                 "    \n"
@@ -42,9 +45,10 @@ def text(value: Any, style: str = "") -> Text:
 
 
 def fit(natural: Sequence[int], minimum: Sequence[int], priority: Sequence[float],
-        width: int | None) -> tuple[list[int], list[int]]:
+        width: int | None, shrinks: Sequence[bool] | None = None) -> tuple[list[int], list[int]]:
     """(content width per column, indexes of the columns left out) for `width` cells of screen,
-    or the natural widths when width is None."""
+    or the natural widths when width is None. What is left over after every minimum goes to the
+    columns that do not shrink first (an over-long "id"), then to free text."""
     widths = list(natural)
     if width is None:
         return widths, []
@@ -62,19 +66,21 @@ def fit(natural: Sequence[int], minimum: Sequence[int], priority: Sequence[float
         spare = width - need(shown, minimum)
         for i in shown:
             widths[i] = minimum[i]
-        growable = [i for i in shown if natural[i] > minimum[i]]
-        while spare > 0 and growable:  # hand out what is left in proportion to what each lacks
-            lack = sum(natural[i] - widths[i] for i in growable)
-            given = 0
-            for i in growable:
-                share = max(1, spare * (natural[i] - widths[i]) // lack)
-                share = min(share, natural[i] - widths[i], spare - given)
-                widths[i] += share
-                given += share
-            spare -= given
-            growable = [i for i in growable if widths[i] < natural[i]]
-            if given == 0:
-                break
+        text = shrinks or [True] * len(natural)
+        for phase in (False, True):
+            growable = [i for i in shown if natural[i] > minimum[i] and text[i] == phase]
+            while spare > 0 and growable:  # hand out what is left in proportion to what each lacks
+                lack = sum(natural[i] - widths[i] for i in growable)
+                given = 0
+                for i in growable:
+                    share = max(1, spare * (natural[i] - widths[i]) // lack)
+                    share = min(share, natural[i] - widths[i], spare - given)
+                    widths[i] += share
+                    given += share
+                spare -= given
+                growable = [i for i in growable if widths[i] < natural[i]]
+                if given == 0:
+                    break
     return widths, sorted(dropped)
 
 
@@ -96,15 +102,15 @@ def build(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, width: in
     cells = [[text(v) for v in row] for row in rows]
     heads = [Text(inert(c.title)) for c in columns]
     natural = [max([heads[i].cell_len] + [row[i].cell_len for row in cells]) for i in range(len(columns))]
-    minimum = [min(natural[i], max(heads[i].cell_len, MIN_TEXT)) if col.shrinks else natural[i]
+    minimum = [min(natural[i], max(heads[i].cell_len, MIN_TEXT if col.shrinks else MAX_FIXED))
                for i, col in enumerate(columns)]
-    widths, dropped = fit(natural, minimum, priorities(columns), width)
+    widths, dropped = fit(natural, minimum, priorities(columns), width, [c.shrinks for c in columns])
     shown = [i for i in range(len(columns)) if i not in dropped]
     table = new_table(title)
     for i in shown:
         col = columns[i]
         table.add_column(heads[i], justify=col.justify, no_wrap=True, width=max(1, widths[i]),
-                         overflow="ellipsis" if col.shrinks else "fold")
+                         overflow="ellipsis")
     starts = set(sections)
     for n, row in enumerate(cells):
         if n in starts and n:

@@ -1,0 +1,120 @@
+"""What a person sees: makini run with its stdout (and stderr) on a real pseudo-terminal of a
+given width, in-process (fast) or as a process. The screen is read from the pty's other end."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+import threading
+from dataclasses import dataclass, field
+
+# What Rich itself writes on a terminal: colours and styles (SGR), and the cursor and line
+# codes of a progress bar. Anything else starting with ESC came from data.
+RICH_CODES = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\?25[lh]|\x1b\[2K|\x1b\[1A|\r")
+
+
+@dataclass
+class Screen:
+    code: int
+    raw: str                       # everything the terminal received, escapes and all
+    stdout: str = ""               # when stdout was a pipe
+    stderr: str = ""               # when stderr was a pipe
+    lines: list[str] = field(default_factory=list)  # the screen's lines, Rich's own codes removed
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def foreign_controls(self) -> list[str]:
+        """Control characters on the screen that Rich did not write (from data)."""
+        rest = RICH_CODES.sub("", self.raw).replace("\n", "")
+        return [f"U+{ord(ch):04X}" for ch in rest
+                if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+
+
+def _open(columns: int) -> tuple[int, int]:
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    return main, child
+
+
+def _drain(fd: int, into: list[bytes]) -> threading.Thread:
+    def pump() -> None:
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # every writer closed the terminal
+                return
+            if not data:
+                return
+            into.append(data)
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+    return thread
+
+
+def _screen(code: int, chunks: list[bytes], stdout: str = "", stderr: str = "") -> Screen:
+    raw = b"".join(chunks).decode("utf-8", "replace")
+    lines = RICH_CODES.sub("", raw.replace("\r\n", "\n")).split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()
+    return Screen(code, raw, stdout, stderr, lines)
+
+
+def run_in_process(monkeypatch, args: list[str], *, columns: int, env: dict[str, str],
+                   stderr_tty: bool = True, stdout_tty: bool = True) -> Screen:
+    import io
+
+    from makini_cli import context
+    from makini_cli.handler import run
+
+    main, child = _open(columns)
+    chunks: list[bytes] = []
+    reader = _drain(main, chunks)
+    term = open(child, "w", encoding="utf-8", closefd=True, buffering=1)
+    pipes = {"out": io.StringIO(), "err": io.StringIO()}
+    with monkeypatch.context() as m:
+        for k, v in {"COLUMNS": str(columns), "LINES": "40", **env}.items():
+            m.setenv(k, v)
+        m.setattr(sys, "stdout", term if stdout_tty else pipes["out"])
+        m.setattr(sys, "stderr", term if stderr_tty else pipes["err"])
+        m.setattr(sys, "stdin", io.StringIO(""))
+        context.set_current(None)
+        saved = dict(os.environ)
+        try:
+            code = run([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            context.set_current(None)
+            os.environ.clear()
+            os.environ.update(saved)
+            term.close()
+    reader.join(10)
+    os.close(main)
+    return _screen(code, chunks, pipes["out"].getvalue(), pipes["err"].getvalue())
+
+
+def run_process(args: list[str], *, columns: int, env: dict[str, str], stdout_tty: bool = True,
+                stderr_tty: bool = True, timeout: float = 60) -> Screen:
+    main, child = _open(columns)
+    chunks: list[bytes] = []
+    full = {k: v for k, v in os.environ.items() if not k.startswith("MAKINI_") or k == "MAKINI_CONFIG_DIR"}
+    full.update(env, COLUMNS=str(columns), LINES="40")
+    proc = subprocess.Popen([sys.executable, "-m", "makini_cli", *map(str, args)], stdin=subprocess.DEVNULL,
+                            stdout=child if stdout_tty else subprocess.PIPE,
+                            stderr=child if stderr_tty else subprocess.PIPE, env=full)
+    os.close(child)
+    reader = _drain(main, chunks)
+    out, err = proc.communicate(timeout=timeout)
+    reader.join(10)
+    os.close(main)
+    return _screen(proc.returncode, chunks, (out or b"").decode("utf-8", "replace"),
+                   (err or b"").decode("utf-8", "replace"))
