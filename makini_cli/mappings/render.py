@@ -94,20 +94,22 @@ def heatmap(out: Output, entity: str, rows: list[dict[str, Any]], connections: l
     tricks: it reads the same in a pager or a file), and a line saying so."""
     field_width = max([len("FIELD")] + [cell_len(inert(r["field"])) for r in rows])
     width = out.width
-    per_table = len(connections) or 1
+    fits = len(connections) or 1
     if width is not None:
-        per_table = max(1, (width - field_width) // (HEAT_COLUMN + 1))
-    chunks = [list(range(i, min(i + per_table, len(connections))))
-              for i in range(0, len(connections), per_table)] or [[]]
+        fits = max(1, (width - field_width) // (HEAT_COLUMN + 1))
+    count = -(-len(connections) // fits) or 1  # tables needed; then spread evenly: 5, 4, 4 not 6, 6, 1
+    size = -(-len(connections) // count) or 1
+    chunks = [list(range(i, min(i + size, len(connections)))) for i in range(0, len(connections), size)] or [[]]
     if len(chunks) > 1:
         out.aside(f"{len(connections)} connections do not fit {width} columns side by side: "
-                     f"{len(chunks)} tables of up to {per_table}, one after the other")
+                  f"{len(chunks)} tables of up to {size}, one after the other")
+    out.print(Text(inert(f"Fill rates of {entity} (% of sampled records)"), style="bold"))
     custom_at = next((n for n, row in enumerate(rows) if row["custom"]), None)
     for chunk in chunks:
-        title = f"Fill rates of {entity} (% of sampled records)"
         if len(chunks) > 1:
-            title += f", connections {chunk[0] + 1}–{chunk[-1] + 1} of {len(connections)}"
-        table = new_table(title, padding=0)  # columns one space apart (the box's divider)
+            out.print(Text(f"connections {chunk[0] + 1}–{chunk[-1] + 1} of {len(connections)}"
+                           if len(chunk) > 1 else f"connection {chunk[0] + 1} of {len(connections)}", style="bold"))
+        table = new_table(padding=0)  # columns one space apart (the box's divider)
         table.add_column("FIELD", no_wrap=True, width=field_width)
         for i in chunk:
             table.add_column(f"{i + 1:>{HEAT_COLUMN}}", justify="right", no_wrap=True, width=HEAT_COLUMN)

@@ -60,12 +60,39 @@ def _drain(fd: int, into: list[bytes]) -> threading.Thread:
     return thread
 
 
+_MOVES = re.compile(r"(\x1b\[2K|\x1b\[1A|\r|\n)")
+_STYLE = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\?25[lh]")
+
+
+def render(raw: str) -> list[str]:
+    """The lines a terminal shows at the end, for what Rich writes: text, newlines, carriage
+    returns, erase-line and cursor-up (a transient progress bar redraws, then vanishes)."""
+    lines: list[list[str]] = [[]]
+    row = col = 0
+    for part in _MOVES.split(_STYLE.sub("", raw)):
+        if part == "\n":
+            row, col = row + 1, 0
+            if row == len(lines):
+                lines.append([])
+        elif part == "\r":
+            col = 0
+        elif part == "\x1b[2K":
+            lines[row] = []
+        elif part == "\x1b[1A":
+            row = max(0, row - 1)
+        elif part:
+            line = lines[row]
+            line[col:col + len(part)] = list(part)
+            col += len(part)
+    out = ["".join(line) for line in lines]
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
 def _screen(code: int, chunks: list[bytes], stdout: str = "", stderr: str = "") -> Screen:
     raw = b"".join(chunks).decode("utf-8", "replace")
-    lines = RICH_CODES.sub("", raw.replace("\r\n", "\n")).split("\n")
-    while lines and lines[-1] == "":
-        lines.pop()
-    return Screen(code, raw, stdout, stderr, lines)
+    return Screen(code, raw, stdout, stderr, render(raw))
 
 
 def run_in_process(monkeypatch, args: list[str], *, columns: int, env: dict[str, str],
