@@ -9,7 +9,6 @@ a terminal (or a table is asked for), so scripted calls stay fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -203,8 +202,8 @@ class Output:
         """A bare value on stdout (an id, a URL, a token): exact in a pipe, inert on a terminal."""
         self._write((inert(text) if self.stdout_tty else text) + "\n")
 
-    def _err(self, text: str, style: str | None, *, raw: bool = False) -> None:
-        self._prose(self.stderr, self.stderr_tty, text, style, raw=raw)
+    def _err(self, text: str, style: str | None, *, raw: bool = False, wrap: bool = True) -> None:
+        self._prose(self.stderr, self.stderr_tty, text, style, raw=raw, wrap=wrap)
 
     def _prose(self, stream, tty: bool, text: str, style: str | None, *, raw: bool = False,
                wrap: bool = True) -> None:
@@ -261,8 +260,8 @@ class Output:
         return table
 
     def aside(self, message: str) -> None:
-        """A remark about the view itself (dim on a terminal), on stderr: not data."""
-        self._err(message, "dim")
+        """A remark about the view itself, on stderr: one dim line (the terminal may fold it)."""
+        self._err(message, "dim", wrap=False)
 
     def dropped(self, columns: list[Column]) -> None:
         """The one line that says which columns a narrow terminal left out."""

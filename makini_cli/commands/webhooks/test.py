@@ -60,7 +60,7 @@ def test(url: str = typer.Argument(..., help="The endpoint's URL."),
     live = c.output.stdout_tty and c.output.custom_view
     if retry_schedule == "makini":
         c.output.info("retry schedule makini: a failing endpoint is retried after 30 s, 60 s, 120 s, 240 s")
-    columns = [Column("name", "CHECK", kind="text", priority=100),
+    columns = [Column("name", "CHECK", kind="fixed", priority=100),
                Column("result", "RESULT", fmt=styled(COLOURS.get), priority=110),
                Column("duration_ms", "TIME", fmt=milliseconds, justify="right", priority=50),
                Column("detail", "DETAIL", kind="text", priority=60)]
