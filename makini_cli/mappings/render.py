@@ -101,8 +101,7 @@ def heatmap(out: Output, entity: str, rows: list[dict[str, Any]], connections: l
     size = -(-len(connections) // count) or 1
     chunks = [list(range(i, min(i + size, len(connections)))) for i in range(0, len(connections), size)] or [[]]
     if len(chunks) > 1:
-        out.aside(f"{len(connections)} connections do not fit {width} columns side by side: "
-                  f"{len(chunks)} tables of up to {size}, one after the other")
+        out.aside(f"{len(connections)} connections in {len(chunks)} tables of up to {size}, to fit {width} columns")
     out.print(Text(inert(f"Fill rates of {entity} (% of sampled records)"), style="bold"))
     custom_at = next((n for n, row in enumerate(rows) if row["custom"]), None)
     for chunk in chunks:

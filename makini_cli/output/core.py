@@ -13,8 +13,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .columns import Column, cell, columns_from, pick, select
-from .data import dumps_json, json_line, jsonable, query_names, yaml_dump
+from . import shape
+from .columns import Column, cell, columns_from, pick
+from .data import dumps_json, json_line, jsonable, yaml_dump
 from .untrusted import csv_safe, inert
 
 
@@ -120,47 +121,17 @@ class Output:
             self._compiled = jmespath.compile(self.query)
         return self._compiled
 
-    # --- --columns and the shape of rows -----------------------------------
+    # --- --columns and the shape of rows (shape.py) ----------------------------
     def _choose(self, data: Any, columns: list[Column] | None) -> tuple[Any, list[Column] | None]:
-        """Apply --columns: the chosen fields, in that order, for every format."""
         if not self.columns:
             return data, columns
-        if isinstance(data, dict):
-            chosen = select(self.columns, columns, [data])
-            return {c.key: pick(data, c.key) for c in chosen}, chosen
-        if isinstance(data, list) and all(isinstance(r, dict) for r in data):
-            chosen = select(self.columns, columns, data)
-            if self.format in ("table", "csv"):
-                return data, chosen
-            return [{c.key: pick(r, c.key) for c in chosen} for r in data], chosen
-        return data, columns
+        return shape.choose(self.columns, data, columns, keep_rows=self.format in ("table", "csv"))
 
     def _choose_stream(self, items: Iterator[Any], columns: list[Column] | None):
-        import itertools
-
-        head = list(itertools.islice(items, 50))
-        chosen = select(self.columns, columns, [r for r in head if isinstance(r, dict)])
-        rows = itertools.chain(head, items)
-        if self.format == "csv":
-            return rows, chosen
-        return ({c.key: pick(r, c.key) for c in chosen} if isinstance(r, dict) else r for r in rows), chosen
+        return shape.choose_stream(self.columns, items, columns, keep_rows=self.format == "csv")
 
     def _rows(self, rows: list[Any]) -> tuple[list[dict], list[Column] | None]:
-        """Rows as records: a query's lists become one field per value (named after the query's
-        fields where it names them), its scalars one field."""
-        if not rows or all(isinstance(r, dict) for r in rows):
-            return rows, None
-        width = max(len(r) if isinstance(r, list) else 1 for r in rows if not isinstance(r, dict))
-        names = query_names(self._query().parsed if self.query else None, width)
-        out = []
-        for r in rows:
-            if isinstance(r, dict):
-                out.append(r)
-            elif isinstance(r, list):
-                out.append(dict(zip(names, r)))
-            else:
-                out.append({names[0]: r})
-        return out, [Column(n) for n in names]
+        return shape.records(rows, self._query().parsed if self.query else None)
 
     # --- stderr and prose ----------------------------------------------------
     def info(self, message: str) -> None:
@@ -266,7 +237,7 @@ class Output:
     def dropped(self, columns: list[Column]) -> None:
         """The one line that says which columns a narrow terminal left out."""
         names = ", ".join(c.title for c in columns)
-        self.aside(f"left out to fit the terminal: {names} (-o wide shows all)")
+        self.aside(f"not shown: {names} (-o wide shows all)")
 
     def print(self, renderable: Any) -> None:
         """Draw a renderable on stdout; a fitted table is never cut (too narrow a terminal for
