@@ -8,11 +8,12 @@ from __future__ import annotations
 
 FORMATS = ("table", "wide", "json", "ndjson", "csv", "yaml", "openmetrics")
 
-# The commands that draw tables: `-o wide` shows every column there, however wide.
+# The commands whose terminal view is a table (or a record): `-o wide` shows every column
+# there, however wide. Commands that print a value, a file or a confirmation do not take it.
 TABLE_COMMANDS = (
     "auth status",
     "config list", "config profiles",
-    "connections list", "connections status", "connections doctor", "connections errors",
+    "connections list", "connections get", "connections status", "connections doctor", "connections errors",
     "connections breaker", "connections disconnect", "connections metadata",
     "connections history", "connections watch",
     "syncs status",
@@ -20,6 +21,7 @@ TABLE_COMMANDS = (
     "webhooks events", "webhooks logs", "webhooks test",
     "field-mappings fields", "field-mappings show", "field-mappings compare",
     "field-mappings custom-fields", "field-mappings diff", "field-mappings preview",
+    "sandbox info",
 )
 
 # format -> the commands that take it; a format not named here is taken by every command

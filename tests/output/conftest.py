@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.output.terminal import Screen, run_in_process, run_process
+from tests.output.terminal import Screen, run_in_process
 
 # An OSC that sets the window title and one that writes the clipboard (OSC 52), Rich link
 # markup, a closing tag that Rich's markup parser refuses, clear-screen, a C1 CSI, a bidi
@@ -73,14 +73,11 @@ def hostile() -> Iterator[Hostile]:
 
 @pytest.fixture
 def tty(monkeypatch):
-    """`tty(*args, columns=80, env={...}, stderr_tty=True, stdout_tty=True, process=False)`: run
-    makini with stdout/stderr on a pseudo-terminal that wide; returns a Screen."""
+    """`tty(*args, columns=80, env={...}, stderr_tty=True, stdout_tty=True)`: run makini with
+    stdout/stderr on a pseudo-terminal that wide; returns a Screen."""
 
     def invoke(*args: str, columns: int = 80, env: dict[str, str] | None = None, stderr_tty: bool = True,
-               stdout_tty: bool = True, process: bool = False) -> Screen:
-        if process:
-            return run_process(list(args), columns=columns, env=env or {}, stdout_tty=stdout_tty,
-                               stderr_tty=stderr_tty)
+               stdout_tty: bool = True) -> Screen:
         return run_in_process(monkeypatch, list(args), columns=columns, env=env or {},
                               stderr_tty=stderr_tty, stdout_tty=stdout_tty)
 

@@ -1,5 +1,5 @@
-"""What a person sees: makini run with its stdout (and stderr) on a real pseudo-terminal of a
-given width, in-process (fast) or as a process. The screen is read from the pty's other end."""
+"""What a person sees: makini run in-process with its stdout (and stderr) on a real
+pseudo-terminal of a given width. The screen is read from the pty's other end."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import os
 import pty
 import re
 import struct
-import subprocess
 import sys
 import termios
 import threading
@@ -127,21 +126,3 @@ def run_in_process(monkeypatch, args: list[str], *, columns: int, env: dict[str,
     reader.join(10)
     os.close(main)
     return _screen(code, chunks, pipes["out"].getvalue(), pipes["err"].getvalue())
-
-
-def run_process(args: list[str], *, columns: int, env: dict[str, str], stdout_tty: bool = True,
-                stderr_tty: bool = True, timeout: float = 60) -> Screen:
-    main, child = _open(columns)
-    chunks: list[bytes] = []
-    full = {k: v for k, v in os.environ.items() if not k.startswith("MAKINI_") or k == "MAKINI_CONFIG_DIR"}
-    full.update(env, COLUMNS=str(columns), LINES="40")
-    proc = subprocess.Popen([sys.executable, "-m", "makini_cli", *map(str, args)], stdin=subprocess.DEVNULL,
-                            stdout=child if stdout_tty else subprocess.PIPE,
-                            stderr=child if stderr_tty else subprocess.PIPE, env=full)
-    os.close(child)
-    reader = _drain(main, chunks)
-    out, err = proc.communicate(timeout=timeout)
-    reader.join(10)
-    os.close(main)
-    return _screen(proc.returncode, chunks, (out or b"").decode("utf-8", "replace"),
-                   (err or b"").decode("utf-8", "replace"))

@@ -44,7 +44,7 @@ def test_wide_and_openmetrics_elsewhere_exit_2_naming_the_commands_that_take_the
     message = json.loads(r.stderr)["error"]["message"]
     assert message.startswith(f"`makini {' '.join(command).replace('po ', 'purchase-orders ')}` does not take -o {fmt}")
     assert message.endswith(f"it is taken by: {listing(fmt)}")
-    assert "connections list, status" in listing("wide") and "syncs status" in listing("wide")
+    assert "connections list, get, status" in listing("wide") and "syncs status" in listing("wide")
     assert listing("openmetrics") == "connections status, watch; syncs status"
 
 
