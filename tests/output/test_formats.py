@@ -221,3 +221,17 @@ def test_po_export_csv_safe_neutralises_formulas_in_the_export(cli, hostile, tmp
     assert after["title"] == "'" + FORMULA and after["line.code"] == "'@X"
     assert after["notes"] == "'+1 555 0100" and after["line.price"] == before["line.price"] == "-2.50"
     assert len(safe) == len(plain) and [r["key"] for r in safe] == [r["key"] for r in plain]
+
+
+def test_table_headers_are_styled_one_way_everywhere(tty, hostile):
+    views = {("connections", "list"): "ID", ("mappings", "fields", "purchase-orders"): "FIELD",
+             ("mappings", "show", "purchase-orders", "-c", hostile.healthy): "FIELD",
+             ("po", "get", hostile.order["key"], "-c", hostile.healthy, "--lines"): "LINE",
+             ("webhooks", "events"): "EVENT"}
+    for args, first in views.items():
+        screen = tty(*args, columns=160, env=hostile.env)
+        assert screen.code == 0, (args, screen.text)
+        header = next(line for line in screen.lines if line.lstrip("│ ").startswith(first + " "))
+        words = header.strip("│ ").split()
+        assert words == [w.upper() for w in words], (args, header)  # upper case
+        assert f"\x1b[1m{first}" in screen.raw, args  # and bold
