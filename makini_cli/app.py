@@ -37,12 +37,28 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _complete_format(incomplete: str) -> list[str]:
+    from .output.formats import complete
+
+    return complete(incomplete)
+
+
+OUTPUT_HELP = ("table|wide|json|ndjson|csv|yaml|openmetrics (any case). Default: table on a terminal, "
+               "json when piped (a profile's `output` applies on a terminal only). wide: every column; "
+               "openmetrics: connections status, syncs status.")
+
+
 def main(
+    ctx: typer.Context,
     profile: str = typer.Option(None, "--profile", "-p", help="Profile from config.toml (env MAKINI_PROFILE)."),
     sandbox: bool = typer.Option(False, "--sandbox", help="Use the embedded local sandbox (the `sandbox` profile)."),
-    output: str = typer.Option(None, "--output", "-o", metavar="FORMAT",
-                               help="table|json|ndjson|csv|yaml. Default: table on a terminal, json when piped."),
+    output: str = typer.Option(None, "--output", "-o", metavar="FORMAT", autocompletion=_complete_format,
+                               help=OUTPUT_HELP),
     query: str = typer.Option(None, "--query", "-q", help="JMESPath expression applied to the JSON form."),
+    columns: str = typer.Option(None, "--columns", metavar="FIELDS",
+                                help="Fields to show, comma-separated (table and CSV columns, keys of JSON rows)."),
+    csv_safe: bool = typer.Option(False, "--csv-safe", help="CSV for spreadsheets: cells starting with = + - @ "
+                                  "TAB or CR get a leading ' (env MAKINI_CSV_SAFE=1)."),
     base_url: str = typer.Option(None, "--base-url", help="API base URL (env MAKINI_BASE_URL)."),
     timeout: float = typer.Option(None, "--timeout", help="Request timeout in seconds (env MAKINI_TIMEOUT)."),
     debug: bool = typer.Option(False, "--debug", help="Trace HTTP on stderr (Authorization redacted)."),
@@ -50,11 +66,24 @@ def main(
     insecure: bool = typer.Option(False, "--insecure", help="Allow tokens over plain http to a non-loopback host."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
-    if output is not None and output not in ("table", "json", "ndjson", "csv", "yaml"):
-        raise typer.BadParameter("expected table, json, ndjson, csv or yaml", param_hint="'--output'")
+    # the command path ("connections status") comes from the handler, which resolved it
+    command = ctx.obj.get("command") if isinstance(ctx.obj, dict) else None
+    if output is not None:
+        from .output import formats
+
+        output = formats.normalise(output)
+        formats.check(output, command)
+    fields = None
+    if columns is not None:
+        fields = [f.strip() for f in columns.split(",") if f.strip()]
+        if not fields:
+            from .errors import UsageError
+
+            raise UsageError("--columns needs field names", hint="e.g. --columns id,name,health")
     set_current(AppContext(GlobalOptions(
         profile=profile, sandbox=sandbox, output=output, query=query, base_url=base_url,
-        timeout=timeout, debug=debug, no_color=no_color, insecure=insecure)))
+        timeout=timeout, debug=debug, no_color=no_color, insecure=insecure, columns=fields,
+        csv_safe=csv_safe, command=command)))
 
 
 def new_app() -> typer.Typer:
@@ -98,6 +127,14 @@ def register(only: str | None = None, *, full: bool = False) -> typer.Typer:
         else:  # a single command (`makini api …`): a group would stop parsing options after its first argument
             app.command(name, help=module.HELP, short_help=summary)(module.command)
     return app
+
+
+def canonical_path(path: list[str]) -> str | None:
+    """"conn status" -> "connections status": the group under its own name, None for no command."""
+    if not path:
+        return None
+    names = {n: name for _m, name, aliases, _s in GROUPS for n in (name, *aliases)}
+    return " ".join([names.get(path[0], path[0]), *path[1:]])
 
 
 def group_names() -> set[str]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-GLOBAL_FLAGS = frozenset({"--sandbox", "--debug", "--no-color", "--insecure"})
-GLOBAL_VALUED = frozenset({"-o", "--output", "-q", "--query", "-p", "--profile", "--base-url", "--timeout"})
+GLOBAL_FLAGS = frozenset({"--sandbox", "--debug", "--no-color", "--insecure", "--csv-safe"})
+GLOBAL_VALUED = frozenset({"-o", "--output", "-q", "--query", "-p", "--profile", "--base-url", "--timeout",
+                           "--columns"})
 
 
 def _opts_of(command: Any) -> set[str]:
@@ -63,3 +64,21 @@ def hoist_globals(root: Any, args: list[str]) -> list[str]:
             rest.append(arg)
         i += 1
     return head + moved + path + rest
+
+
+def invoked_path(root: Any, args: list[str]) -> list[str]:
+    """The subcommand names `args` invoke (`["conn", "status"]`), after any leading global options."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        if args[i].split("=", 1)[0] in GLOBAL_VALUED and "=" not in args[i]:
+            i += 1
+        i += 1
+    command, path = root, []
+    while i < len(args) and not args[i].startswith("-"):
+        sub = getattr(command, "commands", {}).get(args[i])
+        if sub is None:
+            break
+        path.append(args[i])
+        command = sub
+        i += 1
+    return path

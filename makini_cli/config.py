@@ -16,14 +16,14 @@ DEFAULT_BASE_URL = "https://api.makini.io"
 SANDBOX_PROFILE = "sandbox"
 # The embedded sandbox is reached in-process, not over the network; this marker stands for it.
 EMBEDDED_URL = "embedded:sandbox"
-OUTPUT_FORMATS = ("table", "json", "ndjson", "csv", "yaml")
+OUTPUT_FORMATS = ("table", "wide", "json", "ndjson", "csv", "yaml", "openmetrics")  # = output.FORMATS
 
 # key -> (environment variable, default, type, help)
 KEYS: dict[str, tuple[str | None, Any, type, str]] = {
     "base_url": ("MAKINI_BASE_URL", DEFAULT_BASE_URL, str, "API base URL"),
     "client_id": ("MAKINI_CLIENT_ID", None, str, "application client id (admin API)"),
     "connection": ("MAKINI_CONNECTION", None, str, "default connection id"),
-    "output": ("MAKINI_OUTPUT", None, str, "default output format: table|json|ndjson|csv|yaml"),
+    "output": ("MAKINI_OUTPUT", None, str, "default output format: table|wide|json|ndjson|csv|yaml|openmetrics"),
     "timeout": ("MAKINI_TIMEOUT", 30.0, float, "request timeout in seconds"),
     "link_redirect": (None, None, str, "redirect URI for Makini Link URLs (reconnect)"),
 }
@@ -89,6 +89,8 @@ def coerce(key: str, raw: Any, where: str) -> Any:
         raise UsageError(f"{where}: {key} must be a {typ.__name__}, got {raw!r}") from None
     if key == "timeout" and not (0 < value <= 3600):
         raise UsageError(f"{where}: timeout must be between 0 and 3600 seconds, got {raw!r}")
+    if key == "output":
+        value = value.strip().lower()  # -o JSON works, so does MAKINI_OUTPUT=JSON
     if key == "output" and value not in OUTPUT_FORMATS:
         raise UsageError(f"{where}: output must be one of {', '.join(OUTPUT_FORMATS)}, got {raw!r}")
     if key == "base_url" and value != EMBEDDED_URL and not value.startswith(("http://", "https://")):

@@ -22,7 +22,8 @@ class GlobalOptions:
 
     def __init__(self, profile: str | None = None, sandbox: bool = False, output: str | None = None,
                  query: str | None = None, base_url: str | None = None, timeout: float | None = None,
-                 debug: bool = False, no_color: bool = False, insecure: bool = False) -> None:
+                 debug: bool = False, no_color: bool = False, insecure: bool = False,
+                 columns: list[str] | None = None, csv_safe: bool = False, command: str | None = None) -> None:
         self.profile = profile
         self.sandbox = sandbox
         self.output = output
@@ -32,6 +33,9 @@ class GlobalOptions:
         self.debug = debug
         self.no_color = no_color
         self.insecure = insecure
+        self.columns = columns
+        self.csv_safe = csv_safe
+        self.command = command  # "connections status": the command this invocation runs
 
 
 class AppContext:
@@ -48,17 +52,27 @@ class AppContext:
     @cached_property
     def output(self) -> Output:
         import os
+        import sys
 
         from .output import Output
+        from .output.formats import takes
 
-        fmt = self.opts.output
+        # -o is checked by the root callback; MAKINI_OUTPUT and a profile's `output` are defaults:
+        # the environment's applies everywhere, a profile's on a terminal only (a pipe gets JSON),
+        # and either gives way where the command cannot draw it (`wide`, `openmetrics`).
+        fmt, explicit = self.opts.output, self.opts.output is not None
         if fmt is None:
             try:
-                fmt = self.settings.get("output")
+                setting = self.settings.values.get("output")
             except Exception:  # noqa: BLE001 - a broken config must still be reportable
-                fmt = None
+                setting = None
+            if setting and (setting.source == "env" or _isatty(sys.stdout)) \
+                    and takes(setting.value, self.opts.command):
+                fmt, explicit = setting.value, setting.source == "env"
         color = not (self.opts.no_color or os.environ.get("NO_COLOR"))
-        return Output(fmt, query=self.opts.query, color=color)
+        csv_safe = self.opts.csv_safe or os.environ.get("MAKINI_CSV_SAFE", "").lower() in ("1", "true", "yes", "on")
+        return Output(fmt, query=self.opts.query, color=color, explicit=explicit,
+                      columns=self.opts.columns, csv_safe=csv_safe)
 
     @cached_property
     def credentials(self) -> CredentialStore:
@@ -156,7 +170,16 @@ class AppContext:
     def _trace(self, line: str) -> None:
         import sys
 
-        sys.stderr.write(f"[debug] {line}\n")
+        from .output.untrusted import inert
+
+        sys.stderr.write(f"[debug] {inert(line)}\n")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _retry_from_env() -> Any:

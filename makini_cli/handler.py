@@ -21,7 +21,9 @@ def report(err: dict) -> None:
     try:
         _output().error(err)
     except Exception:  # noqa: BLE001 - the reporter itself must never fail
-        sys.stderr.write(f"error: {err.get('message')}\n")
+        from .output.untrusted import inert
+
+        sys.stderr.write(f"error: {inert(err.get('message'))}\n")
 
 
 def run(args: list[str]) -> int:
@@ -31,8 +33,8 @@ def run(args: list[str]) -> int:
     try:
         import typer
 
-        from .app import group_names, register
-        from .argv import GLOBAL_VALUED, hoist_globals
+        from .app import canonical_path, group_names, register
+        from .argv import GLOBAL_VALUED, hoist_globals, invoked_path
 
         _check_text(args)
         if os.environ.get("_MAKINI_COMPLETE"):
@@ -43,7 +45,10 @@ def run(args: list[str]) -> int:
         command = typer.main.get_command(register(_invoked_group(args, group_names(), GLOBAL_VALUED),
                                                   full=completing))
         args = hoist_globals(command, args)
-        result = command.main(args=args, prog_name="makini", standalone_mode=False)
+        # the root callback checks `-o` against the command it will run (`-o wide` draws tables only)
+        path = canonical_path(invoked_path(command, args))
+        result = command.main(args=args, prog_name="makini", standalone_mode=False,
+                              obj={"command": path})
         sys.stdout.flush()  # a closed pipe must surface here, not at interpreter exit
         return result if isinstance(result, int) else 0
     except MakiniError as exc:

@@ -31,6 +31,7 @@ def command(
 ) -> None:
     from ..errors import UsageError
     from ..api.http import decode_json
+    from ..output import inert
     from ._common import parse_key_values, read_input
 
     c = ctx()
@@ -54,10 +55,11 @@ def command(
             import json
 
             from ..output import jsonable
+            from ..output.untrusted import escape_json
 
             count = 0
             async for item in client.paginate(path, connection=connection, params=params):
-                sys.stdout.write(json.dumps(jsonable(item), ensure_ascii=False) + "\n")
+                sys.stdout.write(escape_json(json.dumps(jsonable(item), ensure_ascii=False)) + "\n")
                 count += 1
             return count
 
@@ -71,12 +73,13 @@ def command(
 
     response = c.run(call)
     if include:
-        sys.stderr.write(f"HTTP {response.status_code} {response.reason_phrase}\n")
         from ..api.http import redact_headers
 
+        out = c.output  # the server's status line and headers: for people, shown inert
+        out.line(f"HTTP {response.status_code} {response.reason_phrase}", err=True)
         for k, v in redact_headers(response.headers).items():
-            sys.stderr.write(f"{k}: {v}\n")
-        sys.stderr.write("\n")
+            out.line(f"{k}: {v}", err=True)
+        out.line("", err=True)
     if response.status_code >= 400:
         from ..api.http import raise_for_status
 
@@ -86,7 +89,9 @@ def command(
     try:
         data = decode_json(response)
     except ValueError:
-        sys.stdout.write(response.text)
+        # not JSON: the exact text for a pipe, an inert one for a terminal
+        text = response.text
+        sys.stdout.write(inert(text, lines=True) if c.output.stdout_tty else text)
         return
     if c.output.explicit or c.opts.query:
         c.output.emit(data)

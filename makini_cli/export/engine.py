@@ -50,6 +50,7 @@ class Plan:
     columns: list[str] | None = None            # CSV columns of transformed rows
     skip_failed: bool = False
     started_at: float | None = None  # kept in the checkpoint (anchors relative time filters)
+    csv_safe: bool = False           # --csv-safe: formula-like CSV cells neutralised
 
 
 class Progress:
@@ -72,6 +73,8 @@ def fingerprint(plan: Plan) -> str:
     doc = {"format": plan.format, "lines": plan.lines, "transform": plan.transform_id,
            "columns": plan.columns,
            "sources": [[s.id, s.label, s.identity] for s in plan.sources]}
+    if plan.csv_safe:  # a resumed export goes on the way it began (absent: as before the option)
+        doc["csv_safe"] = True
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -139,7 +142,7 @@ def _encoder(plan: Plan, state: dict) -> formats.Encoder:
         return formats.JsonEncoder()
     if plan.format == "ndjson":
         return formats.NdjsonEncoder()
-    return formats.CsvEncoder(state["columns"] or [])
+    return formats.CsvEncoder(state["columns"] or [], safe=plan.csv_safe and plan.format == "csv")
 
 
 def _columns(plan: Plan) -> list[str] | None:

@@ -154,16 +154,22 @@ class JsonEncoder(Encoder):
 
 
 class CsvEncoder(Encoder):
-    """Rows are lists of cells already (see `order_rows`); the header is the column list."""
+    """Rows are lists of cells already (see `order_rows`); the header is the column list.
+    `safe` (--csv-safe) neutralises cells a spreadsheet would run as formulas."""
 
-    def __init__(self, columns: list[str]) -> None:
+    def __init__(self, columns: list[str], *, safe: bool = False) -> None:
         self.columns = columns
+        self.safe = safe
 
-    def _dump(self, rows: Iterable[list]) -> tuple[str, int]:
+    def _dump(self, rows: Iterable[list], safe: bool = False) -> tuple[str, int]:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         before = buf.tell()
         count = 0
+        if safe:
+            from ..output.untrusted import csv_safe
+
+            rows = ([csv_safe(v) for v in row] for row in rows)
         for row in rows:
             writer.writerow(row)
             count += 1
@@ -173,7 +179,7 @@ class CsvEncoder(Encoder):
         return self._dump([self.columns])[0]
 
     def page(self, rows: Iterable[Any], first: bool) -> tuple[str, int]:
-        return self._dump(rows)
+        return self._dump(rows, self.safe)
 
 
 # --- orders to rows ------------------------------------------------------------------------

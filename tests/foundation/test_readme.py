@@ -11,7 +11,8 @@ import typer
 from makini_cli.app import register
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-GLOBAL = {"--profile", "-p", "--sandbox", "--output", "-o", "--query", "-q", "--base-url", "--timeout",
+GLOBAL = {"--profile", "-p", "--sandbox", "--output", "-o", "--query", "-q", "--columns", "--csv-safe",
+          "--base-url", "--timeout",
           "--debug", "--no-color", "--insecure", "--version", "--help", "-h"}
 
 

@@ -104,7 +104,7 @@ def test_get_table_view_shows_header_addresses_and_lines(cli, ro):
     ref = ro.orders(ro.healthy)[2]
     r = cli("po", "get", ref["key"], "-c", ro.healthy, "--lines", "-o", "table", env=ro.env)
     assert r.code == 0, r
-    for text in (ref["orderNo"], ref["totalGrossValue"], "Ship to", "Bill to",
+    for text in (ref["orderNo"], ref["totalGrossValue"], "SHIP TO", "BILL TO",
                  ref["shipmentAddress"]["city"], ref["lineItems"][0]["code"], ref["terms"]):
         assert text in r.stdout
 

@@ -29,6 +29,6 @@ def breaker_cmd(
             c.output.note(f"{cid}: breaker {'closed' if b.reset(cid) else 'was already closed'}")
         return
     rows = [b.view(cid) for cid in connection_ids] if connection_ids else b.all()
-    c.output.emit(rows, columns=[Column("connection", "CONNECTION"), Column("state", "STATE"),
-                                 Column("failures", "FAILURES"), Column("open_until", "OPEN UNTIL"),
-                                 Column("last_error.message", "LAST ERROR")])
+    c.output.emit(rows, columns=[Column("connection", "CONNECTION", priority=100), Column("state", "STATE", priority=90),
+                                 Column("failures", "FAILURES", priority=50), Column("open_until", "OPEN UNTIL", priority=60),
+                                 Column("last_error.message", "LAST ERROR", kind="text", priority=40)])

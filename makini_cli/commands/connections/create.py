@@ -45,6 +45,6 @@ def create(
             row.update(access_token=token.access_token, expires_at=token.expires_at)
         c.output.emit(row)
         return
-    typer.echo(new_id)
+    c.output.value(new_id)
     if show_token:
-        typer.echo(token.access_token)
+        c.output.value(token.access_token)

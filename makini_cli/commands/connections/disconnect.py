@@ -18,9 +18,11 @@ CONSEQUENCES = (
 
 
 def _plan_line(conn) -> str:
+    from ...output import inert  # one line per connection, whatever its name holds
+
     credits = conn.credits
     extra = f", {credits} credit{'s' if credits != 1 else ''}" if isinstance(credits, int) else ""
-    return f"  {conn.id}  {conn.name or '?'} ({conn.integration_name or '?'}, {conn.status or '?'}{extra})"
+    return inert(f"  {conn.id}  {conn.name or '?'} ({conn.integration_name or '?'}, {conn.status or '?'}{extra})")
 
 
 HELP = ("Disconnect connections. Says first what will happen, asks on a terminal, "
@@ -53,8 +55,9 @@ def disconnect(
     found = c.run(lookup)
     unknown = [cid for cid in targets if cid not in found]
     known = [cid for cid in targets if cid in found]
-    columns = [Column("id", "ID"), Column("name", "NAME"), Column("system", "SYSTEM"),
-               Column("result", "RESULT"), Column("message", "MESSAGE")]
+    columns = [Column("id", "ID", priority=100), Column("name", "NAME", kind="text", priority=60),
+               Column("system", "SYSTEM", kind="text", priority=40), Column("result", "RESULT", priority=90),
+               Column("message", "MESSAGE", kind="text", priority=50)]
     missing_rows = {cid: {"id": cid, "name": None, "system": None, "result": "not_found",
                           "message": "no such connection in this application"} for cid in unknown}
     if not known:

@@ -65,27 +65,38 @@ async def _diagnose(c, client, cid: str, domain: str, on_prem_flag: bool) -> dic
 
 def _render_doctor(c, report: dict) -> None:
     from ...connections.doctor import support_text
-    from ...output import Column
+    from ...output import Column, inert
 
-    if c.output.format != "table" or c.opts.query:
-        c.output.emit(report)
+    out = c.output
+    if not out.custom_view:
+        out.emit(report)
         return
     row = report["connection"]
     name = f" ({row['name']}, {row['system']})" if row.get("name") else ""
-    typer.echo(f"Connection {row['id']}{name}: {row['health']}: {row['reason']}")
+    out.say(inert(f"Connection {row['id']}{name}: {row['health']}: {row['reason']}"))
     b = report.get("breaker") or {}
     if b.get("state") not in (None, "closed"):
-        typer.echo(f"Circuit breaker: {b['state']} after {b.get('failures')} failures (the doctor called anyway)")
-    typer.echo("")
+        out.say(f"Circuit breaker: {b['state']} after {b.get('failures')} failures (the doctor called anyway)")
+    out.say()
     probes = [{**p, "result": "ok" if p["ok"] else p.get("kind", "failed")} for p in report["probes"]]
-    c.output.emit(probes, columns=[Column("label", "PROBE"), Column("result", "RESULT"), Column("status", "HTTP"),
-                                   Column("count", "COUNT", justify="right"), Column("elapsed_ms", "MS", justify="right"),
-                                   Column("request_id", "REQUEST ID"), Column("message", "MESSAGE")])
+    out.emit(probes, columns=[Column("label", "PROBE", priority=100), Column("result", "RESULT", priority=95),
+                              Column("status", "HTTP", priority=90), Column("count", "COUNT", justify="right", priority=50),
+                              Column("elapsed_ms", "MS", justify="right", priority=40),
+                              Column("request_id", "REQUEST ID", priority=80),
+                              Column("message", "MESSAGE", kind="text", priority=70)])
     conclusion = report["conclusion"]
-    typer.echo(f"\nConclusion: {conclusion['summary']}")
+    out.say()
+    out.say(inert(f"Conclusion: {conclusion['summary']}"))
     for action in conclusion["actions"]:
-        typer.echo(f"  - {action}")
+        out.say(inert(f"  - {action}"))
     if report["outbound_ips"]:
-        typer.echo(f"\nMakini's outbound IPs (allow them through the firewall of an on-premises system): "
-                   f"{', '.join(report['outbound_ips'])}")
-    typer.echo("\n" + support_text(report["support"]))
+        out.say()
+        out.say("Makini's outbound IPs (allow them through the firewall of an on-premises system): "
+                f"{', '.join(report['outbound_ips'])}")
+    out.say()
+    # every value on one line of its own: a name or message cannot forge lines of the summary
+    support = report["support"]
+    safe = {k: (inert(v) if isinstance(v, str) else v) for k, v in support.items()}
+    safe["affected"] = [{k: (inert(v) if isinstance(v, str) else v) for k, v in a.items()}
+                        for a in support.get("affected") or []]
+    out.say(support_text(safe), wrap=False)  # to paste into a ticket: lines kept whole

@@ -27,9 +27,11 @@ def errors(
     entries = list(ConnectionLog().read(connection_id, since=cutoff))
     if limit:
         entries = entries[-limit:]
-    c.output.emit(entries, columns=[Column("time", "TIME", fmt=relative_time), Column("operation", "OPERATION"),
-                                    Column("status", "STATUS"), Column("code", "CODE"), Column("message", "MESSAGE"),
-                                    Column("request_id", "REQUEST ID")])
+    c.output.emit(entries, columns=[Column("time", "TIME", fmt=relative_time, priority=60),
+                                    Column("operation", "OPERATION", kind="text", priority=50),
+                                    Column("status", "STATUS", priority=80), Column("code", "CODE", priority=70),
+                                    Column("message", "MESSAGE", kind="text", priority=40),
+                                    Column("request_id", "REQUEST ID", priority=90)])
 
 
 def _since(text: str, now: float) -> float:

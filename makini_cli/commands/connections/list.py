@@ -18,11 +18,13 @@ HELP = ("Every connection of the application (admin token), all pages. Filters c
 def list_columns(with_sync: bool = False):
     from ...output import Column, relative_time
 
-    cols = [Column("id", "ID"), Column("name", "NAME"), Column("system", "SYSTEM"), Column("status", "STATUS"),
-            Column("connected_at", "CONNECTED", fmt=relative_time)]
+    cols = [Column("id", "ID", priority=100), Column("name", "NAME", kind="text", priority=80),
+            Column("system", "SYSTEM", kind="text", priority=60), Column("status", "STATUS", priority=90),
+            Column("connected_at", "CONNECTED", fmt=relative_time, priority=40)]
     if with_sync:
-        cols += [Column("sync_status", "SYNC"), Column("last_sync", "LAST SYNC", fmt=relative_time)]
-    return cols + [Column("tags", "TAGS")]
+        cols += [Column("sync_status", "SYNC", priority=70),
+                 Column("last_sync", "LAST SYNC", fmt=relative_time, priority=50)]
+    return cols + [Column("tags", "TAGS", kind="text", priority=30)]
 
 
 def list_connections(

@@ -39,7 +39,7 @@ def reconnect(
     if c.output.explicit or c.opts.query:
         c.output.emit({"id": connection_id, "name": conn.name, "email": conn.email, "url": url})
     else:
-        typer.echo(url)
+        c.output.value(url)
     if open_:
         import webbrowser  # only with --open: it pulls in subprocess, shutil…
 

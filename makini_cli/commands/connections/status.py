@@ -25,10 +25,13 @@ def status_columns():
 
     colour = {"healthy": "green", "syncing": "cyan", "needs_reauth": "yellow", "inactive": "dim",
               "circuit_open": "magenta"}
-    return [Column("id", "ID"), Column("name", "NAME"), Column("system", "SYSTEM"),
-            Column("health", "HEALTH", fmt=styled(lambda v: colour.get(v, "bold red"))),
-            Column("sync_status", "SYNC"), Column("last_sync", "LAST SYNC", fmt=relative_time),
-            Column("reason", "REASON")]
+    # too narrow a terminal leaves out SYSTEM first, then SYNC, LAST SYNC, NAME, REASON
+    return [Column("id", "ID", priority=100), Column("name", "NAME", kind="text", priority=60),
+            Column("system", "SYSTEM", kind="text", priority=20),
+            Column("health", "HEALTH", fmt=styled(lambda v: colour.get(v, "bold red")), priority=90),
+            Column("sync_status", "SYNC", priority=30),
+            Column("last_sync", "LAST SYNC", fmt=relative_time, priority=40),
+            Column("reason", "REASON", kind="text", priority=70)]
 
 
 def status(

@@ -26,4 +26,4 @@ def token(connection_id: str = typer.Argument(..., help="Connection id.")) -> No
         c.output.emit({"id": connection_id, "access_token": tok.access_token,
                        "expires_at": iso(tok.expires_at)})
     else:
-        typer.echo(tok.access_token)
+        c.output.value(tok.access_token)

@@ -60,7 +60,7 @@ def compare(
         rows = [r for r in rows if len({r.get(t) for t in targets if t in reports}) > 1]
     for conn, exc in errors.items():
         out.warn(f"connection {conn}: {exc.message}")
-    if out.format == "table" and not out.query and out.stdout_tty:
+    if out.custom_view and out.stdout_tty:
         from ...mappings import render  # Rich: only when a table is drawn
 
         render.heatmap(out, entity, rows, targets, names, {k: v.message for k, v in errors.items()})

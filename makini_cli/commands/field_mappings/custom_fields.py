@@ -36,6 +36,6 @@ def custom_fields(
     rows = c.run(lambda client: views.custom_field_rows(client, connection, targets, sample, out.warn))
     if not rows:
         out.info("no custom fields: none listed, none seen beyond the unified model in the sample")
-    out.emit(rows, columns=[Column("entity"), Column("name"), Column("listed"), Column("seen"),
+    out.emit(rows, columns=[Column("entity"), Column("name", kind="fixed"), Column("listed"), Column("seen"),
                             Column("fill_rate", "fill", fmt=lambda v, _r: fill_cell(v, out.color), justify="right"),
                             Column("type"), Column("label"), Column("example")])

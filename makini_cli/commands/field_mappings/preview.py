@@ -29,7 +29,7 @@ def preview(
     connection = require_connection(connection)
     dom = views.pick_domain(m.entity, domain)
     items = c.run(lambda client: views.preview(client, connection, m, dom, sample))
-    if out.format == "table" and not out.query and out.stdout_tty:
+    if out.custom_view and out.stdout_tty:
         from ...mappings import render  # Rich: only when a table is drawn
 
         render.preview(out, items, m.names)

@@ -32,7 +32,7 @@ def show(
     dom = views.pick_domain(entity, domain)
     data = c.run(lambda client: views.show(client, connection, entity, dom, sample, nested=nested,
                                            with_sources=not no_sources, warn=out.warn))
-    if out.format == "table" and not out.query and out.stdout_tty:
+    if out.custom_view and out.stdout_tty:
         from ...mappings import render  # Rich: only when a table is drawn
 
         render.show(out, data)

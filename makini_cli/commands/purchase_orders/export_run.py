@@ -181,7 +181,7 @@ def export(c: AppContext, req: Request) -> None:
             raise UsageError("no connections to export")
         plan = Plan(sources=await _sources(client, req, targets, now), format=req.format,
                     lines=req.lines, prefetch=req.prefetch, skip_failed=req.skip_failed,
-                    started_at=now.timestamp())
+                    started_at=now.timestamp(), csv_safe=out.csv_safe)
         if mapped is not None:  # issue 7: the mapping's transform, columns and checkpoint id
             from dataclasses import replace
 

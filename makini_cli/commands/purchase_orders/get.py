@@ -21,7 +21,7 @@ def get_order(key: str = typer.Argument(..., help="The order's key (see `po list
     check_domain(domain)
     conn = require_connection(connection)
     out = c.output
-    detail = out.format == "table" and not out.query
+    detail = out.custom_view
 
     async def work(client):
         order = await po.get(client, conn, domain, key)

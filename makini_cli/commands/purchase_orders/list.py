@@ -60,6 +60,9 @@ def list_orders(connection: str = connection_option(), domain: str = domain_opti
         out.emit([row for o in items for row in mapped.rows(o, conn)],
                  columns=[Column(name) for name in mapped.names])
     elif readable:
-        out.emit([views.list_row(o, vendors, statuses) for o in items], columns=views.LIST_COLUMNS)
+        rows = [views.list_row(o, vendors, statuses) for o in items]
+        if out.columns:  # --columns may name any field of the order, besides the readable ones
+            rows = [{**o, **row} for o, row in zip(items, rows)]
+        out.emit(rows, columns=views.LIST_COLUMNS)
     else:
         out.emit(items)

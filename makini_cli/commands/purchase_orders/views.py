@@ -121,25 +121,30 @@ def day(value: Any, _row: dict | None = None) -> str:
     return text[:10] if len(text) >= 10 and text[4:5] == "-" else text
 
 
+# Too narrow a terminal leaves out the lowest priorities first; the vendor's name shrinks first.
 LIST_COLUMNS = [
-    Column("orderNo", "ORDER"), Column("vendor", "VENDOR"), Column("status", "STATUS"),
-    Column("orderDate", "ORDERED", fmt=day), Column("dueAt", "DUE", fmt=day),
-    Column("currencyKey", "CUR"), Column("totalNetValue", "NET", justify="right"),
-    Column("totalGrossValue", "GROSS", justify="right"), Column("lines", "LINES", justify="right"),
-    Column("key", "KEY"),
+    Column("orderNo", "ORDER", priority=100), Column("vendor", "VENDOR", kind="text", priority=70),
+    Column("status", "STATUS", priority=90), Column("orderDate", "ORDERED", fmt=day, priority=75),
+    Column("dueAt", "DUE", fmt=day, priority=40), Column("currencyKey", "CUR", priority=85),
+    Column("totalNetValue", "NET", justify="right", priority=50),
+    Column("totalGrossValue", "GROSS", justify="right", priority=88),
+    Column("lines", "LINES", justify="right", priority=30), Column("key", "KEY", priority=60),
 ]
 
 LINE_COLUMNS = [
-    Column("lineNo", "LINE"), Column("code", "CODE"), Column("description", "DESCRIPTION"),
-    Column("quantity", "QTY", justify="right"), Column("receivedQuantity", "RECEIVED",
-                                                       justify="right"),
-    Column("uomKey", "UOM"), Column("price", "UNIT PRICE", justify="right"),
-    Column("discount", "DISCOUNT", justify="right"), Column("lineTaxValue", "TAX", justify="right"),
-    Column("lineTotalValue", "TOTAL", justify="right"), Column("deliveryAt", "DELIVERY", fmt=day),
+    Column("lineNo", "LINE", priority=100), Column("code", "CODE", priority=90),
+    Column("description", "DESCRIPTION", kind="text", priority=70),
+    Column("quantity", "QTY", justify="right", priority=85),
+    Column("receivedQuantity", "RECEIVED", justify="right", priority=40),
+    Column("uomKey", "UOM", priority=80), Column("price", "UNIT PRICE", justify="right", priority=75),
+    Column("discount", "DISCOUNT", justify="right", priority=30),
+    Column("lineTaxValue", "TAX", justify="right", priority=35),
+    Column("lineTotalValue", "TOTAL", justify="right", priority=88),
+    Column("deliveryAt", "DELIVERY", fmt=day, priority=50),
 ]
 
 STATUS_COLUMNS = [Column("key", "KEY"), Column("code", "CODE"), Column("subCode", "SUBCODE"),
-                  Column("name", "NAME"), Column("isActive", "ACTIVE")]
+                  Column("name", "NAME", kind="text"), Column("isActive", "ACTIVE")]
 
 
 def list_row(order: dict, vendors: dict[str, str], statuses: dict[str, str]) -> dict:
@@ -163,70 +168,77 @@ def line_row(line: dict) -> dict:
 
 # --- detail view -------------------------------------------------------------------------------
 def _address(addr: Any) -> str:
+    from ...output import inert
+
     if not isinstance(addr, dict):
         return "-"
     parts = [addr.get("addressee"), addr.get("addressLines"),
              " ".join(str(p) for p in (addr.get("postCode"), addr.get("city")) if p),
              " ".join(str(p) for p in (addr.get("state"), addr.get("country")) if p),
              addr.get("phone"), addr.get("email")]
-    return "\n".join(str(p) for p in parts if p) or "-"
+    # one line per part, whatever a part holds
+    return "\n".join(inert(cell(p)) for p in parts if p) or "-"
 
 
 def render_detail(out: Output, order: dict, *, vendor: str | None, status: str | None,
                   show_lines: bool) -> None:
-    """A terminal view of one order: header, parties, dates, addresses, totals, lines."""
+    """A terminal view of one order: header, parties, dates, addresses, totals, lines. Every
+    value is the order's own data: shown inert (never markup, controls made visible)."""
     from rich import box
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     from ...api.po_models import PO_FIELDS
+    from ...output import inert
+    from ...output.tables import new_table, text
 
     cur = order.get("currencyKey") or ""
     facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column(overflow="fold")
     rows = [("Key", order.get("key")), ("Vendor", vendor or order.get("vendorKey")),
             ("Status", status or order.get("statusKey")), ("Title", order.get("title")),
             ("Ordered", order.get("orderDate")), ("Due", order.get("dueAt")),
             ("Approved", order.get("approvedAt")), ("Completed", order.get("completedAt")),
             ("Shipping", order.get("shippingMethod")), ("Shipped", order.get("shipmentDate")),
             ("Payment terms", order.get("terms")), ("Site", order.get("siteKey")),
-            ("Net total", f"{cell(order.get('totalNetValue'))} {cur}".strip()),
-            ("Gross total", f"{cell(order.get('totalGrossValue'))} {cur}".strip()),
+            ("Net total", f"{cell(order.get('totalNetValue'))} {cell(cur)}".strip()),
+            ("Gross total", f"{cell(order.get('totalGrossValue'))} {cell(cur)}".strip()),
             ("Notes", order.get("notes")), ("Updated", order.get("updatedAt"))]
     for label, value in rows:
         if value not in (None, ""):
-            facts.add_row(label, cell(value))
+            facts.add_row(label, text(cell(value)))
     custom = {k: v for k, v in order.items() if k not in PO_FIELDS and k != "createdAt"}
     for k, v in custom.items():
-        facts.add_row(f"{k} (custom)", cell(v))
-    addresses = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=False)
-    for title in ("Ship to", "Bill to", "Deliver to"):
-        addresses.add_column(title)
-    addresses.add_row(*[_address(order.get(k)) for k in
+        facts.add_row(text(f"{k} (custom)"), text(cell(v)))
+    addresses = new_table(box=box.SIMPLE_HEAD, expand=False)
+    for title in ("SHIP TO", "BILL TO", "DELIVER TO"):
+        addresses.add_column(title, overflow="fold")
+    addresses.add_row(*[Text(_address(order.get(k))) for k in
                         ("shipmentAddress", "billingAddress", "deliveryAddress")])
     parts: list[Any] = [facts, addresses]
     lines = order.get("lineItems") if isinstance(order.get("lineItems"), list) else []
     if show_lines and lines:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="Line items", title_justify="left")
-        for col in LINE_COLUMNS:
-            table.add_column(col.title, justify=col.justify, overflow="fold")
+        width = out.width
+        cells = []
         for line in lines:
-            row = line_row(line)
-            table.add_row(*[(col.fmt(row.get(col.key), row) if col.fmt else cell(row.get(col.key)))
-                            for col in LINE_COLUMNS])
-        parts.append(table)
+            row = line_row(line) if isinstance(line, dict) else {"description": line}
+            cells.append([(col.fmt(row.get(col.key), row) if col.fmt else cell(row.get(col.key)))
+                          for col in LINE_COLUMNS])
+        # inside the panel: its border and padding take 4 columns
+        parts.append(out.fit_table(LINE_COLUMNS, cells, title="Line items",
+                                   width=None if width is None else max(20, width - 4)))
     elif lines:
-        parts.append(f"[dim]{len(lines)} line item(s): add --lines to list them[/dim]")
-    title = f"Purchase order {order.get('orderNo') or order.get('key')}"
-    out.console().print(Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED,
-                            expand=False))
+        parts.append(Text(f"{len(lines)} line item(s): add --lines to list them", style="dim"))
+    title = Text(inert(f"Purchase order {order.get('orderNo') or order.get('key')}"), style="bold")
+    out.print(Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, expand=False))
 
 
 def show(out: Output, order: dict) -> None:
     """An order `po create`/`po update` returned: the detail view on a terminal, else as data."""
-    if out.format == "table" and not out.query:
+    if out.custom_view:
         render_detail(out, order, vendor=None, status=None, show_lines=True)
     else:
         out.emit(order)

@@ -17,9 +17,9 @@ HELP = ("Sync status, last sync time and age, and the health classification of "
 def sync_columns():
     from ...output import Column, relative_time
 
-    return [Column("id", "ID"), Column("name", "NAME"), Column("sync_status", "SYNC"),
-            Column("last_sync", "LAST SYNC", fmt=relative_time), Column("health", "HEALTH"),
-            Column("reason", "REASON")]
+    return [Column("id", "ID", priority=100), Column("name", "NAME", kind="text", priority=50),
+            Column("sync_status", "SYNC", priority=90), Column("last_sync", "LAST SYNC", fmt=relative_time, priority=80),
+            Column("health", "HEALTH", priority=70), Column("reason", "REASON", kind="text", priority=60)]
 
 
 def status(

@@ -101,9 +101,7 @@ class _Spinner:
         self.output = output
         self.status = None
         if output.stderr_tty:
-            from rich.console import Console
-
-            self.status = Console(file=output.stderr).status("waiting for the sync…")
+            self.status = output.console(output.stderr).status("waiting for the sync…")
             self.status.start()
 
     def change(self, line: str) -> None:
@@ -112,7 +110,10 @@ class _Spinner:
 
     def tick(self, text: str) -> None:
         if self.status is not None:
-            self.status.update(text)
+            from ...output import inert
+            from rich.text import Text
+
+            self.status.update(Text(inert(text)))  # the server's status, never markup
 
     def stop(self) -> None:
         if self.status is not None:

@@ -137,7 +137,6 @@ def listen(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind
            expand: bool = typer.Option(False, "--expand", help="Fetch the changed records through the API."),
            connection: str = connection_option("Connection whose records --expand fetches (default: the profile's)."),
            domain: str = domain_option()) -> None:
-    import json
     import signal
     import time
 
@@ -145,6 +144,7 @@ def listen(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind
     from ...errors import UsageError
     from ...handler import _silence_stdout
     from ...output import jsonable
+    from ...output.data import json_line
     from ...sandbox.server import serve
     from ...webhooks import catalog
     from ...webhooks.listener import create_app
@@ -164,8 +164,8 @@ def listen(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind
     key = resolve_secret(secret, secret_file, required=False)
 
     def err(line: str) -> None:
-        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {line}\n")
-        sys.stderr.flush()
+        # event names, ids and errors come from whoever sent the delivery: one inert line each
+        c.output.line(f"{time.strftime('%H:%M:%S')} {line}", err=True)
 
     expander = None
     if expand:
@@ -186,7 +186,7 @@ def listen(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind
             # On a terminal the readable line says it all (unless records were fetched); for
             # pipelines every accepted event is one JSON line on stdout.
             if not (stdout_tty and expander is None):
-                sys.stdout.write(json.dumps(jsonable(event), ensure_ascii=False, separators=(",", ":")) + "\n")
+                sys.stdout.write(json_line(jsonable(event)))  # exact data, C1 controls as \u escapes
                 sys.stdout.flush()
         except BrokenPipeError:  # `| head -1` is done reading: stop like any filter would
             broken.append(True)

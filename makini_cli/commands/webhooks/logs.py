@@ -78,7 +78,7 @@ def logs(since: str = typer.Option(None, "--since", help="Only newer than this (
 
     from ...credentials import warn_if_loose
     from ...errors import UsageError
-    from ...output import Column, relative_time, styled
+    from ...output import Column, milliseconds, relative_time, styled
     from ...timeutil import parse_duration
     from ...webhooks.deliverylog import SOURCES, DeliveryLog, body_of
 
@@ -89,12 +89,13 @@ def logs(since: str = typer.Option(None, "--since", help="Only newer than this (
         raise UsageError(f"bad --source {source!r}", hint=f"use {', '.join(SOURCES)}")
     age = timedelta(seconds=parse_duration(since, "--since")) if since else None
     sandbox = c.is_sandbox_profile and not local
-    columns = ([Column("id", "ID"), Column("time", "TIME", fmt=relative_time)]
-               + ([] if sandbox else [Column("source", "SOURCE")])
-               + [Column("event", "EVENT"), Column("url", "URL"),
-                  Column("status_code", "STATUS", fmt=styled(_status_style), justify="right"),
-                  Column("duration_ms", "MS", justify="right"), Column("attempt", "#", justify="right"),
-                  Column("error", "ERROR")])
+    columns = ([Column("id", "ID", priority=100), Column("time", "TIME", fmt=relative_time, priority=80)]
+               + ([] if sandbox else [Column("source", "SOURCE", priority=40)])
+               + [Column("event", "EVENT", priority=90), Column("url", "URL", kind="text", priority=50),
+                  Column("status_code", "STATUS", fmt=styled(_status_style), justify="right", priority=95),
+                  Column("duration_ms", "DURATION", fmt=milliseconds, justify="right", priority=60),
+                  Column("attempt", "#", justify="right", priority=30),
+                  Column("error", "ERROR", kind="text", priority=70)])
     if sandbox:
         if source or full:
             raise UsageError("--source and --full apply to this machine's log, not the sandbox's deliveries",

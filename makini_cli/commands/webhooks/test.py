@@ -11,12 +11,6 @@ from .options import events_option, resolve_secret, secret_file_option, secret_o
 COLOURS = {"PASS": "green", "FAIL": "bold red", "WARN": "yellow", "SKIP": "dim"}
 
 
-def _ms(value) -> str:
-    if not value:
-        return ""
-    return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
-
-
 def _row(check) -> dict:
     return {"name": check.name, "result": check.result, "required": check.required,
             "duration_ms": check.duration_ms, "detail": check.detail}
@@ -47,13 +41,8 @@ def test(url: str = typer.Argument(..., help="The endpoint's URL."),
     import asyncio
     from contextlib import nullcontext
 
-    from rich import box
-    from rich.live import Live
-    from rich.table import Table
-    from rich.text import Text
-
     from ...errors import UsageError
-    from ...output import Column, styled
+    from ...output import Column, milliseconds, styled
     from ...webhooks import catalog, conformance
 
     c = ctx()
@@ -68,23 +57,30 @@ def test(url: str = typer.Argument(..., help="The endpoint's URL."),
         raise UsageError(f"unknown webhook events: {', '.join(unknown)}",
                          hint="list them with `makini webhooks events`; patterns like 'assets.*' work")
     key = resolve_secret(secret, secret_file, what="the endpoint's webhook secret")
-    live = c.output.stdout_tty and c.output.format == "table" and not c.output.query
+    live = c.output.stdout_tty and c.output.custom_view
     if retry_schedule == "makini":
         c.output.info("retry schedule makini: a failing endpoint is retried after 30 s, 60 s, 120 s, 240 s")
-    columns = [Column("name", "CHECK"), Column("result", "RESULT", fmt=styled(COLOURS.get)),
-               Column("duration_ms", "TIME", fmt=lambda v, _r: _ms(v), justify="right"),
-               Column("detail", "DETAIL")]
+    columns = [Column("name", "CHECK", kind="fixed", priority=100),
+               Column("result", "RESULT", fmt=styled(COLOURS.get), priority=110),
+               Column("duration_ms", "TIME", fmt=milliseconds, justify="right", priority=50),
+               Column("detail", "DETAIL", kind="text", priority=60)]
     display, on_check = nullcontext(), None
-    if live:  # a table that grows by one row as each check completes
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        for col in columns:
-            table.add_column(col.title, overflow="fold", justify=col.justify)
-        display = Live(table, console=c.output.console(), auto_refresh=False, transient=False)
+    if live:  # a table that grows by one row as each check completes, refitted to the terminal
+        from rich.live import Live
+
+        out = c.output
+        done: list = []
+
+        def table():
+            rows = [[col.fmt(r[col.key], r) if col.fmt else r[col.key] for col in columns]
+                    for r in map(_row, done)]
+            return out.fit_table(columns, rows, width=out.width, quiet=True)
+
+        display = Live(table(), console=out.console(), auto_refresh=False, transient=False)
 
         def on_check(check) -> None:
-            style = COLOURS.get(check.result, "") if c.output.color else ""
-            table.add_row(check.name, Text(check.result, style=style), _ms(check.duration_ms), check.detail)
-            display.refresh()
+            done.append(check)
+            display.update(table(), refresh=True)
 
     try:
         with display:
@@ -98,6 +94,8 @@ def test(url: str = typer.Argument(..., help="The endpoint's URL."),
             c.output.emit([_row(ch) for ch in report.checks], columns=columns)
         else:
             c.output.emit(report.to_dict())
+    elif display.renderable.dropped:  # said once, not at every redraw
+        c.output.dropped(display.renderable.dropped)
     counts = {r: sum(1 for ch in report.checks if ch.result == r) for r in ("PASS", "FAIL", "WARN", "SKIP")}
     summary = ", ".join(f"{n} {r.lower()}" for r, n in counts.items() if n)
     failed = [ch.name for ch in report.checks if ch.required and ch.result == "FAIL"]
