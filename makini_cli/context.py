@@ -162,24 +162,15 @@ class AppContext:
 def _retry_from_env() -> Any:
     """MAKINI_RETRY_MAX_ATTEMPTS / MAKINI_RETRY_MAX_WAIT (seconds) lower the retry bounds (tests,
     impatient scripts); None (the defaults: 5 attempts, 60 s) when neither is set."""
-    import os
+    from . import envvars
 
-    attempts = os.environ.get("MAKINI_RETRY_MAX_ATTEMPTS")
-    wait = os.environ.get("MAKINI_RETRY_MAX_WAIT")
-    if not attempts and not wait:
+    if not envvars.raw("MAKINI_RETRY_MAX_ATTEMPTS") and not envvars.raw("MAKINI_RETRY_MAX_WAIT"):
         return None
-    from .errors import ConfigError
     from .api.http import RetryPolicy
 
     policy = RetryPolicy()
-    try:
-        if attempts:
-            policy.max_attempts = max(1, int(attempts))
-        if wait:
-            policy.max_total_wait = max(0.0, float(wait))
-    except ValueError:
-        raise ConfigError("MAKINI_RETRY_MAX_ATTEMPTS must be a whole number and "
-                          "MAKINI_RETRY_MAX_WAIT a number of seconds") from None
+    policy.max_attempts = envvars.integer("MAKINI_RETRY_MAX_ATTEMPTS", policy.max_attempts, minimum=1)
+    policy.max_total_wait = envvars.number("MAKINI_RETRY_MAX_WAIT", policy.max_total_wait, minimum=0.0)
     return policy
 
 

@@ -77,8 +77,15 @@ def read_json(source: str, what: str = "input") -> Any:
     from ..errors import UsageError
 
     raw = read_input(source, what)
+
+    def not_a_number(name: str) -> Any:
+        # Python's json takes NaN and Infinity, JSON does not: refused here, when the file is read,
+        # so a dry run says so too and no request carries them (nor a float into money).
+        raise UsageError(f"{what}: {name} is not a JSON number",
+                         hint="JSON has no NaN or Infinity: write the number, or null for none")
+
     try:
-        value = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+        value = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal, parse_constant=not_a_number)
     except UnicodeDecodeError:
         raise UsageError(f"{what}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
