@@ -125,7 +125,13 @@ def confirm(prompt: str, *, yes: bool, action: str) -> None:
     if not interactive():
         raise UsageError(f"refusing to {action} without confirmation (not a terminal)",
                          hint="add --yes to confirm, or --dry-run to see what would happen")
-    if not typer.confirm(prompt, default=False, err=True):
+    try:
+        answer = typer.confirm(prompt, default=False, err=True)
+    except typer.Abort:
+        # Ctrl-C or Ctrl-D at the prompt: the user interrupted, exit 130 as for Ctrl-C anywhere
+        typer.echo("\nCancelled: nothing was changed.", err=True)
+        raise typer.Exit(130) from None
+    if not answer:
         typer.echo("Cancelled: nothing was changed.", err=True)
         raise typer.Exit(1)
 
