@@ -92,7 +92,7 @@ def check_target(target: str | os.PathLike) -> Path:
                          hint="give a file name (-O orders.csv), or leave -O out to write to standard output")
     path = Path(target).expanduser().absolute()
     if path.is_dir():
-        raise UsageError(f"-O {target}: is a directory", hint="give a file name inside it, e.g. "
+        raise UsageError(f"-O {target} is a directory", hint="give a file name inside it, e.g. "
                          f"-O {Path(target) / 'orders.csv'}")
     if path.parent.exists() and not path.parent.is_dir():
         raise UsageError(f"-O {target}: {path.parent} is not a folder", hint="give a path in an existing folder")

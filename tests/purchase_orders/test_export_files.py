@@ -44,7 +44,7 @@ def test_an_output_file_under_a_file_or_a_folder_itself_is_refused(cli, ro, tmp_
     r = cli("po", "export", "-c", ro.healthy, "-O", str(tmp_path / "notes.txt" / "x.csv"), env=ro.env)
     assert r.code == 2 and "is not a folder" in error_of(r)["message"]
     r = cli("po", "export", "-c", ro.healthy, "-O", str(tmp_path), env=ro.env)
-    assert r.code == 2 and error_of(r)["message"] == f"-O {tmp_path}: is a directory"
+    assert r.code == 2 and error_of(r)["message"] == f"-O {tmp_path} is a directory"
 
 
 # --- a full disk --------------------------------------------------------------------------------
