@@ -6,10 +6,12 @@ Every resolved value remembers where it came from, so `auth status` and `config 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import envvars, paths
 from .errors import ConfigError, UsageError
 
 DEFAULT_BASE_URL = "https://api.makini.io"
@@ -95,25 +97,53 @@ def coerce(key: str, raw: Any, where: str) -> Any:
         raise UsageError(f"{where}: output must be one of {', '.join(OUTPUT_FORMATS)}, got {raw!r}")
     if key == "base_url" and value != EMBEDDED_URL and not value.startswith(("http://", "https://")):
         raise UsageError(f"{where}: base_url must start with http:// or https://, got {raw!r}")
+    if key in ("client_id", "connection") and (not value or not value.isprintable() or any(c.isspace() for c in value)):
+        # it goes into request paths and bodies: a pasted line break or space is a mistake
+        raise UsageError(f"{where}: {key} must be one word without spaces or control characters, "
+                         f"got {ascii(value)[:80]}")
     return value
 
 
+# A profile name is a TOML table name, part of the token-cache scope (`profile|url|client`) and of
+# file names; `/`, `|`, spaces, control characters or an empty name are mistakes, never a profile.
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+
+
+def check_profile_name(name: str, where: str) -> str:
+    if not isinstance(name, str) or not _PROFILE_NAME.fullmatch(name):
+        raise UsageError(f"{where}: bad profile name {ascii(name)[:80]}",
+                         hint="a profile name is 1-64 letters, digits, `_`, `.` or `-`, starting "
+                              "with a letter, digit or `_` (e.g. prod, eu-staging)")
+    return name
+
+
 class ConfigFile:
-    """config.toml: `default_profile = "…"` and `[profiles.NAME]` tables."""
+    """config.toml: `default_profile = "…"` and `[profiles.NAME]` tables.
+
+    `set`, `unset` and `set_default_profile` change this object and remember the change; `save`
+    replays the changes onto the file as it is at that moment, under an advisory lock shared by
+    every makini process. So eight parallel `config set` (or `auth login` in six profiles) each
+    keep their value: none writes back a copy it read before another process saved.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.config_file()
         self._data: dict[str, Any] | None = None
+        self._changes: list[Callable[[dict[str, Any]], None]] = []
 
     @property
     def data(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = load_toml(self.path)
-            profiles = self._data.get("profiles", {})
-            if not isinstance(profiles, dict) or not all(isinstance(v, dict) for v in profiles.values()):
-                raise ConfigError(f"{self.path}: [profiles] must hold tables like [profiles.default]",
-                                  hint=f"fix or remove the file: {self.path}")
+            self._data = self._load()
         return self._data
+
+    def _load(self) -> dict[str, Any]:
+        data = load_toml(self.path)
+        profiles = data.get("profiles", {})
+        if not isinstance(profiles, dict) or not all(isinstance(v, dict) for v in profiles.values()):
+            raise ConfigError(f"{self.path}: [profiles] must hold tables like [profiles.default]",
+                              hint=f"fix or remove the file: {self.path}")
+        return data
 
     def profiles(self) -> dict[str, dict[str, Any]]:
         return self.data.setdefault("profiles", {})
@@ -125,22 +155,38 @@ class ConfigFile:
         value = self.data.get("default_profile")
         return value if isinstance(value, str) and value else None
 
+    def _change(self, change: Callable[[dict[str, Any]], None]) -> None:
+        change(self.data)
+        self._changes.append(change)
+
     def set(self, profile: str, key: str, value: Any) -> None:
-        self.profiles().setdefault(profile, {})[key] = value
+        check_profile_name(profile, "profile")
+        self._change(lambda data: data.setdefault("profiles", {}).setdefault(profile, {}).__setitem__(key, value))
 
     def unset(self, profile: str, key: str) -> bool:
         prof = self.profiles().get(profile)
         if prof is None or key not in prof:
             return False
-        del prof[key]
+        self._change(lambda data: data.setdefault("profiles", {}).get(profile, {}).pop(key, None))
         return True
 
+    def set_default_profile(self, profile: str) -> None:
+        check_profile_name(profile, "profile")
+        self._change(lambda data: data.__setitem__("default_profile", profile))
+
     def save(self) -> None:
+        """Apply this object's changes to config.toml as it is now, atomically, under the lock."""
         import tomli_w
 
-        from .fsutil import atomic_write_text
+        from .fsutil import atomic_write_text, locked
 
-        atomic_write_text(self.path, tomli_w.dumps(self.data), perms=0o600)
+        with locked(self.path.with_name(self.path.name + ".lock")):
+            data = self._load()  # what other processes saved since this one read the file
+            for change in self._changes:
+                change(data)
+            atomic_write_text(self.path, tomli_w.dumps(data), perms=0o600)
+        self._data = data
+        self._changes.clear()
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -167,20 +213,23 @@ def load_toml(path: Path) -> dict[str, Any]:
 
 def resolve(flags: dict[str, Any], *, profile_flag: str | None = None, sandbox: bool = False,
             config: ConfigFile | None = None) -> Settings:
+    envvars.check_all()
     config = config or ConfigFile()
     if sandbox:
         name, source = SANDBOX_PROFILE, "flag"
-    elif profile_flag:
-        name, source = profile_flag, "flag"
+    elif profile_flag is not None:
+        name, source = check_profile_name(profile_flag, "--profile"), "flag"
     elif os.environ.get("MAKINI_PROFILE"):
-        name, source = os.environ["MAKINI_PROFILE"], "env"
+        name, source = check_profile_name(os.environ["MAKINI_PROFILE"], "MAKINI_PROFILE"), "env"
     elif config.default_profile():
-        name, source = config.default_profile(), "profile"
+        name, source = check_profile_name(config.default_profile(), f"{config.path} default_profile"), "profile"
     else:
         name, source = "default", "default"
     settings = Settings(profile=name, profile_source=source)
     prof = config.profile(name)
     for key, (env, default, _typ, _help) in KEYS.items():
+        if env and os.environ.get(env) and flags.get(key) is not None:
+            coerce(key, os.environ[env], env)  # unused this time, but a broken variable is reported
         if sandbox and key == "base_url" and flags.get(key) is None:
             # --sandbox means the embedded sandbox, whatever MAKINI_BASE_URL says; add --base-url
             # to point the sandbox profile at a served sandbox instead.

@@ -55,6 +55,7 @@ class AppContext:
         import sys
 
         from .output import Output
+        from . import envvars
         from .output.formats import takes
 
         # -o is checked by the root callback; MAKINI_OUTPUT and a profile's `output` are defaults:
@@ -70,7 +71,8 @@ class AppContext:
                     and takes(setting.value, self.opts.command):
                 fmt, explicit = setting.value, setting.source == "env"
         color = not (self.opts.no_color or os.environ.get("NO_COLOR"))
-        csv_safe = self.opts.csv_safe or os.environ.get("MAKINI_CSV_SAFE", "").lower() in ("1", "true", "yes", "on")
+        # read leniently here: a bad value is reported by the settings check, through this output
+        csv_safe = self.opts.csv_safe or (envvars.raw("MAKINI_CSV_SAFE") or "").strip().lower() in envvars.TRUE
         return Output(fmt, query=self.opts.query, color=color, explicit=explicit,
                       columns=self.opts.columns, csv_safe=csv_safe)
 
@@ -185,24 +187,15 @@ def _isatty(stream: Any) -> bool:
 def _retry_from_env() -> Any:
     """MAKINI_RETRY_MAX_ATTEMPTS / MAKINI_RETRY_MAX_WAIT (seconds) lower the retry bounds (tests,
     impatient scripts); None (the defaults: 5 attempts, 60 s) when neither is set."""
-    import os
+    from . import envvars
 
-    attempts = os.environ.get("MAKINI_RETRY_MAX_ATTEMPTS")
-    wait = os.environ.get("MAKINI_RETRY_MAX_WAIT")
-    if not attempts and not wait:
+    if not envvars.raw("MAKINI_RETRY_MAX_ATTEMPTS") and not envvars.raw("MAKINI_RETRY_MAX_WAIT"):
         return None
-    from .errors import ConfigError
     from .api.http import RetryPolicy
 
     policy = RetryPolicy()
-    try:
-        if attempts:
-            policy.max_attempts = max(1, int(attempts))
-        if wait:
-            policy.max_total_wait = max(0.0, float(wait))
-    except ValueError:
-        raise ConfigError("MAKINI_RETRY_MAX_ATTEMPTS must be a whole number and "
-                          "MAKINI_RETRY_MAX_WAIT a number of seconds") from None
+    policy.max_attempts = envvars.integer("MAKINI_RETRY_MAX_ATTEMPTS", policy.max_attempts, minimum=1)
+    policy.max_total_wait = envvars.number("MAKINI_RETRY_MAX_WAIT", policy.max_total_wait, minimum=0.0)
     return policy
 
 

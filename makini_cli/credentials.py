@@ -79,28 +79,42 @@ class CredentialStore:
             return Secret(value, "file")
         return Secret(None, "none")
 
+    # Both writers re-read the file under the lock shared by every makini process and change only
+    # their own profile's keys, so parallel `auth login`s in several profiles keep every secret.
+    def _locked(self):
+        return locked(self.path.with_name(self.path.name + ".lock"))
+
+    def _reread(self) -> dict[str, Any]:
+        self._data = None
+        return self.data
+
     def update(self, profile: str, **values: str | None) -> None:
         import tomli_w
 
-        data = self.data
-        prof = data.setdefault("profiles", {}).setdefault(profile, {})
-        for key, value in values.items():
-            if value is None:
-                prof.pop(key, None)
-            else:
-                prof[key] = value
-        if not prof:
-            data["profiles"].pop(profile, None)
-        atomic_write_text(self.path, tomli_w.dumps(data), perms=0o600)
+        with self._locked():
+            data = self._reread()
+            prof = data.setdefault("profiles", {}).setdefault(profile, {})
+            if not isinstance(prof, dict):
+                raise ConfigError(f"{self.path}: [profiles.{profile}] must be a table",
+                                  hint=f"fix or remove {self.path}; makini will not overwrite it")
+            for key, value in values.items():
+                if value is None:
+                    prof.pop(key, None)
+                else:
+                    prof[key] = value
+            if not prof:
+                data["profiles"].pop(profile, None)
+            atomic_write_text(self.path, tomli_w.dumps(data), perms=0o600)
 
     def remove_profile(self, profile: str) -> bool:
         import tomli_w
 
-        data = self.data
-        if profile not in data.get("profiles", {}):
-            return False
-        del data["profiles"][profile]
-        atomic_write_text(self.path, tomli_w.dumps(data), perms=0o600)
+        with self._locked():
+            data = self._reread()
+            if profile not in data.get("profiles", {}):
+                return False
+            del data["profiles"][profile]
+            atomic_write_text(self.path, tomli_w.dumps(data), perms=0o600)
         return True
 
 
@@ -218,12 +232,28 @@ class DeferredTokens:
         self.dirty.clear()
 
 
+# Beyond this (the year 9999) an expiry is no time a calendar can show: treat it as unknown.
+_LAST_EXPIRY = 253402300799.0
+
+
+def plausible_expiry(value: Any) -> float | None:
+    """An expiry as a Unix time, or None ("unknown expiry") for NaN, infinities, negative
+    numbers and times past the year 9999 — which a server or a hand-edited cache may hold, and
+    which would otherwise make a token fresh forever or crash the view that prints its expiry."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if 0 <= number <= _LAST_EXPIRY else None  # NaN fails both comparisons
+
+
 def _decode(entry: Any) -> CachedToken | None:
     if not isinstance(entry, dict) or not isinstance(entry.get("access_token"), str):
         return None
-    expires = entry.get("expires_at")
     refresh = entry.get("refresh_token")
-    return CachedToken(entry["access_token"], float(expires) if isinstance(expires, (int, float)) else None,
+    return CachedToken(entry["access_token"], plausible_expiry(entry.get("expires_at")),
                        refresh if isinstance(refresh, str) else None)
 
 
@@ -231,7 +261,7 @@ def cached_connection_ids() -> list[str]:
     """Connection ids seen in any token cache scope: used by shell completion, must be cheap."""
     try:
         data = json.loads((paths.state_dir() / "tokens.json").read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, ConfigError):  # a refused folder completes nothing
         return []
     ids: set[str] = set()
     for scope in data.values() if isinstance(data, dict) else []:

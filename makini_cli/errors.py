@@ -124,3 +124,10 @@ class CheckFailed(MakiniError):
     """A check ran fine and found a problem: exits 3."""
 
     code = "check_failed"
+
+
+class WriteFailed(MakiniError):
+    """A local file could not be written (disk full, over quota, an I/O error): exits 1. The
+    message names the file; nothing half-written replaces it."""
+
+    code = "write_failed"

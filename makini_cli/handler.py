@@ -69,9 +69,9 @@ def run(args: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001
         if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):
             return _click_error(exc)
-        if type(exc).__name__ == "Abort":
-            report({"code": "aborted", "message": "aborted"})
-            return exitcodes.ERROR
+        if type(exc).__name__ == "Abort":  # Ctrl-C or Ctrl-D at a prompt: an interruption
+            sys.stderr.write("\n")
+            return exitcodes.INTERRUPTED
         if isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed":
             # bytes that were never UTF-8 text (argv, environment, a file name) met a text API
             report({"code": "usage_error", "message": "an argument, environment variable or file name "

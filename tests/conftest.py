@@ -21,7 +21,9 @@ MAKINI_VARS = ("MAKINI_PROFILE", "MAKINI_BASE_URL", "MAKINI_CLIENT_ID", "MAKINI_
 @pytest.fixture(autouse=True)
 def config_dir(tmp_path_factory, monkeypatch) -> Path:
     path = tmp_path_factory.mktemp("makini-home")
-    for var in MAKINI_VARS:
+    from makini_cli.envvars import RULES  # every variable makini reads: a stray one fails a run
+
+    for var in {*MAKINI_VARS, *RULES}:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("MAKINI_CONFIG_DIR", str(path))
     return path

@@ -38,12 +38,15 @@ class MemoryCache:
 
 
 def expiry_of(value: Any, now: float | None = None) -> float | None:
+    """The expiry as a Unix time, or None (unknown: the token is used until it is refused)."""
+    from ..credentials import plausible_expiry
+
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     now = time.time() if now is None else now
-    return now + number if number < _YEAR else number
+    return plausible_expiry(now + number if number < _YEAR else number)
 
 
 def _repeatable(exc: MakiniError) -> MakiniError:

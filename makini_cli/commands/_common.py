@@ -77,8 +77,15 @@ def read_json(source: str, what: str = "input") -> Any:
     from ..errors import UsageError
 
     raw = read_input(source, what)
+
+    def not_a_number(name: str) -> Any:
+        # Python's json takes NaN and Infinity, JSON does not: refused here, when the file is read,
+        # so a dry run says so too and no request carries them (nor a float into money).
+        raise UsageError(f"{what}: {name} is not a JSON number",
+                         hint="JSON has no NaN or Infinity: write the number, or null for none")
+
     try:
-        value = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+        value = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal, parse_constant=not_a_number)
     except UnicodeDecodeError:
         raise UsageError(f"{what}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -118,7 +125,13 @@ def confirm(prompt: str, *, yes: bool, action: str) -> None:
     if not interactive():
         raise UsageError(f"refusing to {action} without confirmation (not a terminal)",
                          hint="add --yes to confirm, or --dry-run to see what would happen")
-    if not typer.confirm(prompt, default=False, err=True):
+    try:
+        answer = typer.confirm(prompt, default=False, err=True)
+    except typer.Abort:
+        # Ctrl-C or Ctrl-D at the prompt: the user interrupted, exit 130 as for Ctrl-C anywhere
+        typer.echo("\nCancelled: nothing was changed.", err=True)
+        raise typer.Exit(130) from None
+    if not answer:
         typer.echo("Cancelled: nothing was changed.", err=True)
         raise typer.Exit(1)
 

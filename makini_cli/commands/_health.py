@@ -82,6 +82,7 @@ def health_run(ids: list[str] | None, *, all_: bool, concurrency: int, fail_on: 
         raise UsageError("give connection ids or --all, not both")
     if ids and not targets and not all_:
         raise UsageError("no connection ids on standard input")
+    _require_login(c)
     if not targets and not all_:
         default = c.settings.get("connection")
         if default:
@@ -114,6 +115,20 @@ def health_run(ids: list[str] | None, *, all_: bool, concurrency: int, fail_on: 
     c.output.info(summary(rows, seconds))
     if any(row["health"] in fail_states for row in rows):
         raise typer.Exit(3)
+
+
+def _require_login(c) -> None:
+    """No credentials at all is "log in first" (exit 4, as `connections list` says it), not a
+    complaint about an --all the user never passed."""
+    from ..errors import AuthFailed
+
+    client_id, secret = c.app_credentials()
+    if not (client_id and secret) and not c.credentials.connection_token(c.profile):
+        raise AuthFailed("not logged in: checking connections needs application credentials "
+                         "or a connection token",
+                         hint="run `makini auth login --client-id ID` (or `--with-token`), set "
+                              "MAKINI_CLIENT_ID and MAKINI_CLIENT_SECRET or MAKINI_TOKEN, or try "
+                              "`makini --sandbox …`")
 
 
 class _Progress:

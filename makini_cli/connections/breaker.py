@@ -22,17 +22,15 @@ import contextlib
 import hashlib
 import json
 import math
-import os
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-from ..errors import UsageError
+from .. import envvars, paths
 from ..fsutil import atomic_write_text, locked
-from ..timeutil import format_rfc3339, parse_duration
+from ..timeutil import format_rfc3339
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_COOLDOWN = 120.0
@@ -41,26 +39,14 @@ FAILURE_CODES = frozenset({"network_error", "timeout", "server_error"})
 _SAFE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
 
 
-def _duration(text: str | None, default: float) -> float:
-    """An environment duration (90, 90s, 2m, 1h, 2d); unset or unreadable falls back to `default`."""
-    if not text:
-        return default
-    try:
-        return parse_duration(text, "MAKINI_BREAKER_COOLDOWN")
-    except UsageError:
-        return default
-
-
 def settings() -> tuple[int, float]:
-    try:
-        threshold = int(os.environ.get("MAKINI_BREAKER_THRESHOLD", DEFAULT_THRESHOLD))
-    except ValueError:
-        threshold = DEFAULT_THRESHOLD
-    return max(0, threshold), _duration(os.environ.get("MAKINI_BREAKER_COOLDOWN"), DEFAULT_COOLDOWN)
+    """Threshold and cooldown from the environment; a value that is not one is exit 2 (envvars)."""
+    return (envvars.integer("MAKINI_BREAKER_THRESHOLD", DEFAULT_THRESHOLD, minimum=0),
+            envvars.duration("MAKINI_BREAKER_COOLDOWN", DEFAULT_COOLDOWN))
 
 
 def forced_by_env() -> bool:
-    return os.environ.get("MAKINI_BREAKER_FORCE", "").strip().lower() in ("1", "true", "yes", "on")
+    return envvars.flag("MAKINI_BREAKER_FORCE")
 
 
 def iso(ts: float | None) -> str | None:

@@ -14,27 +14,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from .. import envvars, paths
 from ..fsutil import append_rotated, ensure_dir, rotated_paths
 from ..timeutil import format_rfc3339, parse_rfc3339
 
 DEFAULT_MAX_BYTES = 1 << 20
 DEFAULT_BACKUPS = 3
 _SAFE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
-
-
-def _env_int(name: str, default: int, minimum: int) -> int:
-    try:
-        return max(minimum, int(os.environ.get(name, default)))
-    except ValueError:
-        return default
 
 
 def now_iso(ts: float | None = None) -> str:
@@ -45,8 +37,8 @@ class ConnectionLog:
     def __init__(self, directory: Path | None = None, *, max_bytes: int | None = None,
                  backups: int | None = None) -> None:
         self.dir = directory or (paths.log_dir() / "connections")
-        self.max_bytes = max_bytes or _env_int("MAKINI_CONNLOG_MAX_BYTES", DEFAULT_MAX_BYTES, 256)
-        self.backups = _env_int("MAKINI_CONNLOG_BACKUPS", DEFAULT_BACKUPS, 1) if backups is None else backups
+        self.max_bytes = max_bytes or envvars.integer("MAKINI_CONNLOG_MAX_BYTES", DEFAULT_MAX_BYTES, minimum=256)
+        self.backups = envvars.integer("MAKINI_CONNLOG_BACKUPS", DEFAULT_BACKUPS, minimum=1) if backups is None else backups
 
     def file(self, connection: str) -> Path:
         name = connection if _SAFE.fullmatch(connection) else hashlib.sha256(connection.encode()).hexdigest()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .engine import Plan, Progress, Result, ResumeMismatch, Source, fingerprint, run
 from .formats import FORMATS
-from .sink import FileSink, StreamSink, describe, partial_paths
+from .sink import FileSink, StreamSink, check_target, describe, partial_paths
 
 __all__ = ["FORMATS", "FileSink", "Plan", "Progress", "Result", "ResumeMismatch", "Source",
-           "StreamSink", "describe", "fingerprint", "partial_paths", "run"]
+           "StreamSink", "check_target", "describe", "fingerprint", "partial_paths", "run"]

@@ -234,6 +234,7 @@ def test_po_export(fault, cli, sb, tmp_path):
     conn = sb.new_connection(40)
     expected = sb.keys(conn)
     target = tmp_path / "out" / "orders.ndjson"
+    target.parent.mkdir()  # -O never makes up folders
     args = ["po", "export", "-c", conn, "--per-page", "10", "-O", str(target)]
     if fault == "disconnected":
         rule = sb.fault(method="GET", path_prefix=PO, connection=conn, after=1, fault="slow",

@@ -437,6 +437,7 @@ def test_state_files_are_0600_from_creation(cli, config_dir, tmp_path):
         DeliveryLog().append(source="test", url="http://127.0.0.1/", event="e", status_code=200,
                              duration_ms=1.0)
         target = tmp_path / "out" / "orders.ndjson"
+        target.parent.mkdir()  # the export's folder is the user's: -O never makes one up
         sink = FileSink(target)
         sink.open("fp")
         sink.write('{"a": 1}\n')

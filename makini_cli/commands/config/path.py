@@ -16,9 +16,11 @@ def path(
     from ... import paths
 
     c = ctx()
+    # Unchecked: saying where the files are still works while a folder is refused as too open.
     if not all_:
-        typer.echo(str(paths.config_file()))
+        typer.echo(str(paths.config_file(check=False)))
         return
-    c.output.emit({"config": str(paths.config_file()), "credentials": str(paths.credentials_file()),
-                   "state": str(paths.state_dir()), "data": str(paths.data_dir()), "logs": str(paths.log_dir()),
-                   "sandbox_db": str(paths.sandbox_db())})
+    c.output.emit({"config": str(paths.config_file(check=False)),
+                   "credentials": str(paths.credentials_file(check=False)),
+                   "state": str(paths.state_dir(check=False)), "data": str(paths.data_dir()),
+                   "logs": str(paths.log_dir(check=False)), "sandbox_db": str(paths.sandbox_db())})

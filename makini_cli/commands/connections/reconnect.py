@@ -17,7 +17,8 @@ HELP = ("Print the Makini Link URL that reconnects a connection's customer. Maki
 
 def reconnect(
     connection_id: str = typer.Argument(..., help="Connection id."),
-    open_: bool = typer.Option(False, "--open", help="Open the URL in a browser."),
+    open_: bool = typer.Option(False, "--open", help="Also open the URL in a browser: $BROWSER, "
+                               "else a graphical one (never a console browser)."),
 ) -> None:
     from ...api import connections as api
     from ...errors import ConfigError
@@ -41,7 +42,58 @@ def reconnect(
     else:
         c.output.value(url)
     if open_:
-        import webbrowser  # only with --open: it pulls in subprocess, shutil…
+        why_not = open_in_browser(url)
+        if why_not:
+            c.output.warn(f"could not open a browser ({why_not}); copy the URL above")
 
-        if not webbrowser.open(url):
-            c.output.warn("could not open a browser; copy the URL above")
+
+GUI_OPENERS = (["xdg-open"], ["gio", "open"], ["kde-open"], ["gnome-open"])
+
+
+def open_in_browser(url: str) -> str | None:
+    """Open `url` with the command(s) in $BROWSER, else a graphical browser; None when done,
+    else why not. Never a console browser on its own: without a display Python's `webbrowser`
+    falls back to lynx or w3m, which take over the terminal and write screen codes to stdout
+    (where the URL, and only the URL, belongs). $BROWSER is the user's explicit choice, so it is
+    honoured as `webbrowser` reads it (entries separated by os.pathsep, `%s` for the URL); its
+    output goes to stderr."""
+    import os
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    if os.environ.get("BROWSER"):
+        try:
+            err = sys.stderr.fileno()
+        except (AttributeError, OSError, ValueError):  # stderr replaced by a non-file (tests, IDEs)
+            err = subprocess.DEVNULL
+        for entry in filter(None, (e.strip() for e in os.environ["BROWSER"].split(os.pathsep))):
+            args = shlex.split(entry)
+            args = [a.replace("%s", url) for a in args] if "%s" in entry else [*args, url]
+            try:
+                if subprocess.call(args, stdout=err) == 0:
+                    return None
+            except OSError:
+                continue
+        return "the $BROWSER command failed"
+    if sys.platform == "win32":
+        try:
+            os.startfile(url)  # type: ignore[attr-defined]  # the default browser
+            return None
+        except OSError:
+            return "Windows found no browser"
+    if sys.platform == "darwin":
+        openers = [["open"]]
+    elif os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        openers = [o for o in GUI_OPENERS if shutil.which(o[0])]
+    else:
+        return "no graphical display, and $BROWSER is not set"
+    for opener in openers:
+        try:
+            subprocess.Popen([*opener, url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            return None
+        except OSError:
+            continue
+    return "no browser opener (xdg-open) found"

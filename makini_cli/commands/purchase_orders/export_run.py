@@ -13,7 +13,7 @@ from typing import Any
 
 from ...context import AppContext
 from ...errors import MakiniError, UsageError
-from ...export import FileSink, Plan, Progress, Source, StreamSink, describe, run
+from ...export import FileSink, Plan, Progress, Source, StreamSink, check_target, describe, run
 from .._common import require_connection
 
 ALL = "all"
@@ -153,6 +153,8 @@ def _failing(exc: MakiniError):
 
 
 def export(c: AppContext, req: Request) -> None:
+    if req.output is not None:
+        check_target(req.output)  # `-O ""`, a folder, a missing folder: exit 2 before any request
     if req.resume and not req.output:
         raise UsageError("--resume needs --output FILE",
                          hint="an export to stdout cannot be continued; write it to a file")
