@@ -24,7 +24,8 @@ KEYS: dict[str, tuple[str | None, Any, type, str]] = {
     "client_id": ("MAKINI_CLIENT_ID", None, str, "application client id (admin API)"),
     "connection": ("MAKINI_CONNECTION", None, str, "default connection id"),
     "output": ("MAKINI_OUTPUT", None, str, "default output format: table|json|ndjson|csv|yaml"),
-    "timeout": ("MAKINI_TIMEOUT", 30.0, float, "request timeout in seconds"),
+    "timeout": ("MAKINI_TIMEOUT", 30.0, float, "deadline in seconds for each HTTP request (each page, each attempt)"),
+    "max_response_mb": ("MAKINI_MAX_RESPONSE_MB", 64.0, float, "cap on the size of one API response in MB (0: no cap)"),
     "link_redirect": (None, None, str, "redirect URI for Makini Link URLs (reconnect)"),
 }
 
@@ -91,8 +92,16 @@ def coerce(key: str, raw: Any, where: str) -> Any:
         raise UsageError(f"{where}: timeout must be between 0 and 3600 seconds, got {raw!r}")
     if key == "output" and value not in OUTPUT_FORMATS:
         raise UsageError(f"{where}: output must be one of {', '.join(OUTPUT_FORMATS)}, got {raw!r}")
-    if key == "base_url" and value != EMBEDDED_URL and not value.startswith(("http://", "https://")):
-        raise UsageError(f"{where}: base_url must start with http:// or https://, got {raw!r}")
+    if key == "max_response_mb" and not (0 <= value < float("inf")):
+        raise UsageError(f"{where}: max_response_mb must be a number of MB, 0 or more (0: no cap), got {raw!r}")
+    if key == "base_url" and value != EMBEDDED_URL:
+        from .urls import BadURL, check_url
+
+        try:
+            check_url(value)
+        except BadURL as exc:
+            raise UsageError(f"{where}: base_url {raw!r} is not a usable URL: {exc}",
+                             hint="e.g. https://api.makini.io or http://127.0.0.1:8080") from None
     return value
 
 

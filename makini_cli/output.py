@@ -124,7 +124,7 @@ class Output:
         """Write records as they come (ndjson, csv, json) or collect them for a table/yaml."""
         fmt = self.format
         if self.query or fmt in ("table", "yaml"):
-            collected = list(items)
+            collected = _bounded_list(items)
             self.emit(collected, columns=columns)
             return len(collected)
         count = 0
@@ -252,6 +252,19 @@ class Output:
             writer.writerow([cell(pick(row, c.key)) for c in cols])
             count += 1
         return count
+
+
+def _bounded_list(items: Iterable[Any]) -> list[Any]:
+    """The rows a table, YAML or --query holds, at most errors.MAX_ROWS_IN_MEMORY of them."""
+    from .errors import MAX_ROWS_IN_MEMORY, TooManyRows
+
+    rows: list[Any] = []
+    for item in items:
+        if len(rows) >= MAX_ROWS_IN_MEMORY:
+            raise TooManyRows(f"more than {MAX_ROWS_IN_MEMORY:,} rows to hold in memory for a "
+                              "table, YAML or --query")
+        rows.append(item)
+    return rows
 
 
 def _columns_from(rows: list[dict], scalars_only: bool = True) -> list[Column]:

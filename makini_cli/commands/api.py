@@ -56,7 +56,8 @@ def command(
             from ..output import jsonable
 
             count = 0
-            async for item in client.paginate(path, connection=connection, params=params):
+            async for item in client.paginate(path, connection=connection, params=params,
+                                              streaming=True):
                 sys.stdout.write(json.dumps(jsonable(item), ensure_ascii=False) + "\n")
                 count += 1
             return count
@@ -83,8 +84,15 @@ def command(
         raise_for_status(response)
     if not response.content:
         return
+    from ..api.body import TooDeep
+
     try:
         data = decode_json(response)
+    except TooDeep:  # JSON, but nested deeper than anything may walk: refused as invalid
+        from ..api.http import json_or_error
+
+        json_or_error(response)
+        raise
     except ValueError:
         sys.stdout.write(response.text)
         return
