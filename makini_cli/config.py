@@ -95,13 +95,9 @@ def coerce(key: str, raw: Any, where: str) -> Any:
     if key == "max_response_mb" and not (0 <= value < float("inf")):
         raise UsageError(f"{where}: max_response_mb must be a number of MB, 0 or more (0: no cap), got {raw!r}")
     if key == "base_url" and value != EMBEDDED_URL:
-        from .urls import BadURL, check_url
+        from .urls import require_url
 
-        try:
-            check_url(value)
-        except BadURL as exc:
-            raise UsageError(f"{where}: base_url {raw!r} is not a usable URL: {exc}",
-                             hint="e.g. https://api.makini.io or http://127.0.0.1:8080") from None
+        require_url(value, f"{where}: base_url", example="https://api.makini.io")
     return value
 
 

@@ -67,6 +67,17 @@ def check_url(text: str, *, schemes: tuple[str, ...] = SCHEMES) -> str:
     return text
 
 
+def require_url(text: str, what: str, *, example: str = "https://hooks.example.com/makini") -> str:
+    """`check_url` for what a user typed: a UsageError (exit 2) naming the option or setting."""
+    try:
+        return check_url(text)
+    except BadURL as exc:
+        from .errors import UsageError
+
+        raise UsageError(f"{what}: {text!r} is not a usable URL: {exc}",
+                         hint=f"give an absolute http(s) URL, e.g. {example}") from None
+
+
 def _why(message: str) -> str:
     if "Port" in message or "port" in message:
         return "the port must be a number from 1 to 65535"

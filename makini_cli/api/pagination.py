@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from ..errors import MAX_ROWS_IN_MEMORY, PagingBroken, ServerError, TooManyRows  # noqa: F401
+from ..errors import PagingBroken, ServerError, TooManyRows
 
 FetchPage = Callable[[int], Awaitable[Any]]
 

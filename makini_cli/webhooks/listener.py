@@ -5,10 +5,15 @@ signature when a secret is given (invalid: 401), rejects what is not a delivery 
 413, not JSON: 400, wrong shape: 422), acknowledges the rest at once with 200, and afterwards,
 off the request path, hands each accepted event to `on_event` (in arrival order, after the
 optional `expand`) and forwards the exact body and headers to `forward_to`. Every request is
-written to the delivery log. Nothing a sender does makes it crash.
+written to the delivery log (rejections to its rejections file, without their body: see
+deliverylog). Nothing a sender does makes it crash.
 
 The request path does one HMAC, one `json.loads`, one log write and a queue put: nothing else,
-so loopback throughput is bounded by the HTTP server, not by this code.
+so loopback throughput is bounded by the HTTP server, not by this code. A rejection costs no
+more: the full diagnosis of a bad signature (whitespace, re-serialisation, double encoding:
+~30 HMACs and JSON re-serialisations, see signing.verify) runs for a few bad requests a second
+at most (`DiagnosisBudget`), which is all a person fixing a sender reads; past that, under a
+flood, a rejection says only what one HMAC tells.
 """
 
 from __future__ import annotations
@@ -24,17 +29,37 @@ from dataclasses import dataclass, field
 
 from makini_cli.webhooks import catalog
 from makini_cli.webhooks.deliverylog import DeliveryLog, replayable_headers
-from makini_cli.webhooks.signing import decode_signature, digest, verify
+from makini_cli.webhooks.signing import Cause, decode_signature, digest, verify
 
 MAX_BODY = 1024 * 1024
 QUEUE_SIZE = 10_000
 FORWARD_WORKERS = 8
 _DIAGNOSE_UP_TO = 64 * 1024  # diagnosing a bad signature costs ~30 HMACs: only for small bodies
+DIAGNOSES_PER_SECOND = 2.0
+DIAGNOSIS_BURST = 10
 _SIG = b"x-webhook-signature"
 
 OnEvent = Callable[[dict, bytes, dict], Awaitable[None]]
 OnLog = Callable[[str], object]
 Expand = Callable[[dict], Awaitable[list[dict]]]
+
+
+class DiagnosisBudget:
+    """A token bucket: `rate` full diagnoses a second, `burst` at once."""
+
+    def __init__(self, rate: float = DIAGNOSES_PER_SECOND, burst: int = DIAGNOSIS_BURST) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
 
 
 @dataclass
@@ -69,6 +94,7 @@ class Listener:
         self.max_body = max_body
         self.forward_timeout = forward_timeout
         self.stats = Stats()
+        self.diagnoses = DiagnosisBudget()
         self._events: asyncio.Queue | None = None
         self._forwards: asyncio.Queue | None = None
         self._tasks: list[asyncio.Task] = []
@@ -87,11 +113,11 @@ class Listener:
             import httpx
 
             self._forwards = asyncio.Queue(QUEUE_SIZE)
-            from makini_cli.urls import is_loopback
+            from makini_cli.urls import direct_mounts
 
             self._client = httpx.AsyncClient(
                 timeout=self.forward_timeout, follow_redirects=False,
-                trust_env=not is_loopback(httpx.URL(self.forward_to).host or ""))
+                mounts=direct_mounts(self.forward_to))
             self._tasks += [loop.create_task(self._forward_worker())
                             for _ in range(FORWARD_WORKERS)]
 
@@ -149,11 +175,14 @@ class Listener:
             start = time.perf_counter()
             status = error = None
             try:
-                resp = await self._client.post(self.forward_to, content=body, headers=headers)
+                # a deadline for the whole exchange: httpx's timeout is per read, and a
+                # receiver dripping its answer would hold a worker for ever
+                async with asyncio.timeout(self.forward_timeout):
+                    resp = await self._client.post(self.forward_to, content=body, headers=headers)
                 status = resp.status_code
                 if not 200 <= status < 300:
                     error = f"HTTP {status}"
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TimeoutError):
                 error = f"no answer within {self.forward_timeout:g} s"
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -227,7 +256,7 @@ class Listener:
                 return
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
             await self._reject(send, 400, "INVALID_JSON", "the body is not JSON", url, None,
                                body, raw_headers, start)
             return
@@ -267,26 +296,40 @@ class Listener:
                                            replayable_headers(headers)))
 
     def _check(self, body: bytes, signature: bytes | None) -> bool | str:
-        """True when valid, else a reason; the fast path is one HMAC and a compare."""
-        if signature is not None:
-            mac, _ = decode_signature(signature.decode("latin-1"))
-            if mac is not None and hmac.compare_digest(mac, digest(body, self.secret)):
+        """True when valid, else a reason. At most one HMAC and one constant-time compare,
+        unless the diagnosis budget allows the full diagnosis."""
+        if signature is None:
+            return f"{Cause.MISSING}: no signature was sent"
+        text = signature.decode("latin-1")
+        if text[:7].lower() == "sha256=":  # tolerated, as verify() does
+            text = text[7:]
+        mac, _ = decode_signature(text)
+        if mac is not None and hmac.compare_digest(mac, digest(body, self.secret)):
+            return True
+        if len(body) <= _DIAGNOSE_UP_TO and self.diagnoses.take():
+            result = verify(body, self.secret, signature)
+            if result.ok:
                 return True
-        if signature is not None and len(body) > _DIAGNOSE_UP_TO:
-            return "invalid signature"
-        result = verify(body, self.secret, signature)
-        if result.ok:
-            return True  # e.g. a "sha256=" prefix: valid, just unusual
-        return f"{result.cause}: {result.reason}"
+            return f"{result.cause}: {result.reason}"
+        if mac is None:
+            return (f"{Cause.WRONG_ENCODING}: the signature is neither 64 hex digits nor base64 "
+                    "of 32 bytes")
+        return (f"{Cause.WRONG_SECRET_OR_TAMPERED}: the signature does not match this body "
+                "(the secret is wrong, or the body changed on the way)")
 
     async def _reject(self, send, status: int, code: str, reason: str, url: str,
                       event: str | None, body: bytes, raw_headers, start: float) -> None:
         self.stats.rejected += 1
         # the sender learns only that the signature failed; the diagnosis is for the log
         public = "invalid signature" if status == 401 else reason
-        self._write_log(url=url, event=event, status_code=status,
-                        duration_ms=(time.perf_counter() - start) * 1000.0, error=reason,
-                        body=body, headers=_decode(raw_headers))
+        if self.log is not None:
+            try:  # in the rejections file, without the body: it never evicts a delivery
+                self.log.append_rejection(source="listen", url=url, event=event,
+                                          status_code=status, error=reason, body=body,
+                                          duration_ms=(time.perf_counter() - start) * 1000.0,
+                                          headers=_decode(raw_headers))
+            except OSError:
+                pass
         await self.emit_log(f"rejected {event or 'request'} with {status}: {reason}")
         await _respond(send, status, _error(code, public))
 
