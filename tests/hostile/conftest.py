@@ -3,6 +3,8 @@ loopback and returns the environment that points makini at it, logged in as its 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.hostile import servers
@@ -26,3 +28,17 @@ def hostile(serve):
                 "MAKINI_CONNECTION": "00000100433001", "MAKINI_RETRY_MAX_ATTEMPTS": "1"}
 
     return start
+
+
+def error_of(result) -> dict:
+    """The error a run reported on stderr: the JSON form, or the `error:`/`hint:` lines."""
+    lines = result.stderr.strip().splitlines()
+    if lines and lines[-1].startswith("{"):
+        return json.loads(lines[-1])["error"]
+    err = {}
+    for line in lines:
+        if line.startswith("error: "):
+            err["message"] = line[len("error: "):]
+        elif line.startswith("hint: "):
+            err["hint"] = line[len("hint: "):]
+    return err
