@@ -44,7 +44,7 @@ def main(
                                help="table|json|ndjson|csv|yaml. Default: table on a terminal, json when piped."),
     query: str = typer.Option(None, "--query", "-q", help="JMESPath expression applied to the JSON form."),
     base_url: str = typer.Option(None, "--base-url", help="API base URL (env MAKINI_BASE_URL)."),
-    timeout: float = typer.Option(None, "--timeout", help="Request timeout in seconds (env MAKINI_TIMEOUT)."),
+    timeout: float = typer.Option(None, "--timeout", help="Deadline in seconds for each HTTP request as a whole (env MAKINI_TIMEOUT)."),
     debug: bool = typer.Option(False, "--debug", help="Trace HTTP on stderr (Authorization redacted)."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (env NO_COLOR)."),
     insecure: bool = typer.Option(False, "--insecure", help="Allow tokens over plain http to a non-loopback host."),

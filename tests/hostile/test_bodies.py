@@ -83,9 +83,10 @@ def test_json_nested_deep_enough_to_parse_but_not_to_render_is_invalid_json(host
                                       "JSON nested more than 100 levels deep")
 
 
-def test_an_export_page_nested_too_deep_is_not_a_list_page(hostile, run_cli, tmp_path):
+@pytest.mark.parametrize("in_record", [False, True], ids=["bare", "in-a-record"])
+def test_an_export_page_nested_too_deep_is_not_a_list_page(hostile, run_cli, tmp_path, in_record):
     r = run_cli("po", "export", "-c", "00000100433001", "-O", str(tmp_path / "po.ndjson"),
-                env=hostile(servers.DeepJSON(100_000)))
+                env=hostile(servers.DeepJSON(100_000, in_record=in_record)))
     assert r.code == 1, r
     assert error_of(r)["message"] == "the server sent a page that is not a JSON list page (00000100433001)"
 
