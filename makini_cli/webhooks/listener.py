@@ -10,17 +10,13 @@ deliverylog). Nothing a sender does makes it crash.
 
 The request path does one HMAC, one `json.loads`, one log write and a queue put: nothing else,
 so loopback throughput is bounded by the HTTP server, not by this code. A rejection costs no
-more: the full diagnosis of a bad signature (whitespace, re-serialisation, double encoding:
-~30 HMACs and JSON re-serialisations, see signing.verify) runs for a few bad requests a second
-at most (`DiagnosisBudget`), which is all a person fixing a sender reads; past that, under a
-flood, a rejection says only what one HMAC tells.
+more (see gate.SignatureGate: the full diagnosis of a bad signature is budgeted).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import inspect
 import json
 import time
@@ -29,37 +25,16 @@ from dataclasses import dataclass, field
 
 from makini_cli.webhooks import catalog
 from makini_cli.webhooks.deliverylog import DeliveryLog, replayable_headers
-from makini_cli.webhooks.signing import Cause, decode_signature, digest, verify
+from makini_cli.webhooks.gate import SignatureGate
 
 MAX_BODY = 1024 * 1024
 QUEUE_SIZE = 10_000
 FORWARD_WORKERS = 8
-_DIAGNOSE_UP_TO = 64 * 1024  # diagnosing a bad signature costs ~30 HMACs: only for small bodies
-DIAGNOSES_PER_SECOND = 2.0
-DIAGNOSIS_BURST = 10
 _SIG = b"x-webhook-signature"
 
 OnEvent = Callable[[dict, bytes, dict], Awaitable[None]]
 OnLog = Callable[[str], object]
 Expand = Callable[[dict], Awaitable[list[dict]]]
-
-
-class DiagnosisBudget:
-    """A token bucket: `rate` full diagnoses a second, `burst` at once."""
-
-    def __init__(self, rate: float = DIAGNOSES_PER_SECOND, burst: int = DIAGNOSIS_BURST) -> None:
-        self.rate, self.burst = rate, float(burst)
-        self.tokens = float(burst)
-        self.at = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
 
 
 @dataclass
@@ -94,7 +69,7 @@ class Listener:
         self.max_body = max_body
         self.forward_timeout = forward_timeout
         self.stats = Stats()
-        self.diagnoses = DiagnosisBudget()
+        self.gate = SignatureGate(self.secret) if self.secret is not None else None
         self._events: asyncio.Queue | None = None
         self._forwards: asyncio.Queue | None = None
         self._tasks: list[asyncio.Task] = []
@@ -249,7 +224,7 @@ class Listener:
             return
         verified = None
         if self.secret is not None:
-            verified = self._check(body, signature)
+            verified = self.gate.check(body, signature)
             if verified is not True:
                 await self._reject(send, 401, "INVALID_SIGNATURE", verified, url,
                                    _peek_event(body), body, raw_headers, start)
@@ -294,28 +269,6 @@ class Listener:
             with contextlib.suppress(asyncio.QueueFull):
                 self._forwards.put_nowait((entry_id, event, body,
                                            replayable_headers(headers)))
-
-    def _check(self, body: bytes, signature: bytes | None) -> bool | str:
-        """True when valid, else a reason. At most one HMAC and one constant-time compare,
-        unless the diagnosis budget allows the full diagnosis."""
-        if signature is None:
-            return f"{Cause.MISSING}: no signature was sent"
-        text = signature.decode("latin-1")
-        if text[:7].lower() == "sha256=":  # tolerated, as verify() does
-            text = text[7:]
-        mac, _ = decode_signature(text)
-        if mac is not None and hmac.compare_digest(mac, digest(body, self.secret)):
-            return True
-        if len(body) <= _DIAGNOSE_UP_TO and self.diagnoses.take():
-            result = verify(body, self.secret, signature)
-            if result.ok:
-                return True
-            return f"{result.cause}: {result.reason}"
-        if mac is None:
-            return (f"{Cause.WRONG_ENCODING}: the signature is neither 64 hex digits nor base64 "
-                    "of 32 bytes")
-        return (f"{Cause.WRONG_SECRET_OR_TAMPERED}: the signature does not match this body "
-                "(the secret is wrong, or the body changed on the way)")
 
     async def _reject(self, send, status: int, code: str, reason: str, url: str,
                       event: str | None, body: bytes, raw_headers, start: float) -> None:

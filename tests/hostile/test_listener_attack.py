@@ -16,9 +16,10 @@ import json
 import httpx
 import pytest
 
-from makini_cli.webhooks import catalog, listener as listener_mod, signing
+from makini_cli.webhooks import catalog, gate, signing
 from makini_cli.webhooks.deliverylog import DeliveryLog
-from makini_cli.webhooks.listener import DiagnosisBudget, create_app
+from makini_cli.webhooks.gate import DiagnosisBudget
+from makini_cli.webhooks.listener import create_app
 from makini_cli.webhooks.signing import sign
 
 SECRET = "whsec_attack"
@@ -88,13 +89,13 @@ class HmacCounter:
             return real(body, secret)
 
         monkeypatch.setattr(signing, "digest", counting)
-        monkeypatch.setattr(listener_mod, "digest", counting)
+        monkeypatch.setattr(gate, "digest", counting)
 
 
 def test_past_the_diagnosis_budget_a_rejection_costs_one_hmac(tmp_path, monkeypatch):
     log = DeliveryLog(tmp_path / "webhook-deliveries.jsonl")
     app = create_app(secret=SECRET, log=log)
-    app.state.listener.diagnoses = DiagnosisBudget(rate=0.0, burst=1)
+    app.state.listener.gate.budget = DiagnosisBudget(rate=0.0, burst=1)
     body = catalog.encode("assets.updated", ["A1"])
     # signed over json.dumps' default spacing: what a sender that re-serialises the JSON signs
     reserialised = json.dumps(json.loads(body)).encode()
@@ -114,7 +115,7 @@ def test_past_the_diagnosis_budget_a_rejection_costs_one_hmac(tmp_path, monkeypa
 
 def test_a_valid_signature_is_accepted_without_the_diagnosis(tmp_path, monkeypatch):
     app = create_app(secret=SECRET, log=False)
-    app.state.listener.diagnoses = DiagnosisBudget(rate=0.0, burst=0)
+    app.state.listener.gate.budget = DiagnosisBudget(rate=0.0, burst=0)
     body = catalog.encode("assets.updated", ["A1"])
     signed = [(body, {"X-Webhook-Signature": sign(body, SECRET)}),
               (body, {"X-Webhook-Signature": "sha256=" + sign(body, SECRET)}),
@@ -126,7 +127,7 @@ def test_a_valid_signature_is_accepted_without_the_diagnosis(tmp_path, monkeypat
 
 def test_the_budget_refills_with_time(monkeypatch):
     now = [100.0]
-    monkeypatch.setattr(listener_mod.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(gate.time, "monotonic", lambda: now[0])
     budget = DiagnosisBudget(rate=2.0, burst=3)
     assert [budget.take() for _ in range(4)] == [True, True, True, False]
     now[0] += 0.5
