@@ -143,8 +143,10 @@ class MakiniClient:
         if limit is not None and 0 < limit < per_page:
             per_page = max(1, limit)
         fetch = self.fetcher(path, connection=connection, params=params, per_page=per_page)
-        hint = (f"narrow the list, or write it as it arrives: `makini api GET {path} --paginate` "
-                "(NDJSON)" + (", `makini po export`" if "purchase-orders" in path else ""))
+        conn = connection or self.default_connection
+        api = f"makini api GET {path}" + ("" if is_admin_path(path) or not conn else f" -c {conn}")
+        hint = (f"narrow the list, or write it as it arrives: `{api} --paginate` (NDJSON)"
+                + (", `makini po export`" if "purchase-orders" in path else ""))
         stream = pagination.items(fetch, what=f"GET {path}", limit=limit, prefetch=prefetch,
                                   max_items=None if streaming else self.max_rows,
                                   too_many_hint=hint)
