@@ -60,7 +60,7 @@ def main(
     csv_safe: bool = typer.Option(False, "--csv-safe", help="CSV for spreadsheets: cells starting with = + - @ "
                                   "TAB or CR get a leading ' (env MAKINI_CSV_SAFE=1)."),
     base_url: str = typer.Option(None, "--base-url", help="API base URL (env MAKINI_BASE_URL)."),
-    timeout: float = typer.Option(None, "--timeout", help="Request timeout in seconds (env MAKINI_TIMEOUT)."),
+    timeout: float = typer.Option(None, "--timeout", help="Deadline in seconds for each HTTP request as a whole (env MAKINI_TIMEOUT)."),
     debug: bool = typer.Option(False, "--debug", help="Trace HTTP on stderr (Authorization redacted)."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (env NO_COLOR)."),
     insecure: bool = typer.Option(False, "--insecure", help="Allow tokens over plain http to a non-loopback host."),

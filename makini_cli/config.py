@@ -26,7 +26,8 @@ KEYS: dict[str, tuple[str | None, Any, type, str]] = {
     "client_id": ("MAKINI_CLIENT_ID", None, str, "application client id (admin API)"),
     "connection": ("MAKINI_CONNECTION", None, str, "default connection id"),
     "output": ("MAKINI_OUTPUT", None, str, "default output format: table|wide|json|ndjson|csv|yaml|openmetrics"),
-    "timeout": ("MAKINI_TIMEOUT", 30.0, float, "request timeout in seconds"),
+    "timeout": ("MAKINI_TIMEOUT", 30.0, float, "deadline in seconds for each HTTP request (each page, each attempt)"),
+    "max_response_mb": ("MAKINI_MAX_RESPONSE_MB", 64.0, float, "cap on the size of one API response in MB (0: no cap)"),
     "link_redirect": (None, None, str, "redirect URI for Makini Link URLs (reconnect)"),
 }
 
@@ -95,8 +96,12 @@ def coerce(key: str, raw: Any, where: str) -> Any:
         value = value.strip().lower()  # -o JSON works, so does MAKINI_OUTPUT=JSON
     if key == "output" and value not in OUTPUT_FORMATS:
         raise UsageError(f"{where}: output must be one of {', '.join(OUTPUT_FORMATS)}, got {raw!r}")
-    if key == "base_url" and value != EMBEDDED_URL and not value.startswith(("http://", "https://")):
-        raise UsageError(f"{where}: base_url must start with http:// or https://, got {raw!r}")
+    if key == "max_response_mb" and not (0 <= value < float("inf")):
+        raise UsageError(f"{where}: max_response_mb must be a number of MB, 0 or more (0: no cap), got {raw!r}")
+    if key == "base_url" and value != EMBEDDED_URL:
+        from .urls import require_url
+
+        require_url(value, f"{where}: base_url", example="https://api.makini.io")
     if key in ("client_id", "connection") and (not value or not value.isprintable() or any(c.isspace() for c in value)):
         # it goes into request paths and bodies: a pasted line break or space is a mistake
         raise UsageError(f"{where}: {key} must be one word without spaces or control characters, "

@@ -135,7 +135,8 @@ class AppContext:
         base_url = "http://sandbox.makini.invalid" if app is not None else settings.base_url
         trace = self._trace if self.opts.debug else None
         http = Http(base_url, timeout=timeout or float(settings.get("timeout") or 30.0), app=app,
-                    retry=retry or _retry_from_env(), trace=trace, insecure=self.opts.insecure)
+                    retry=retry or _retry_from_env(), trace=trace, insecure=self.opts.insecure,
+                    max_response_mb=settings.get("max_response_mb"))
         client_id, secret = self.app_credentials()
         static = self.credentials.connection_token(self.profile)
         auth = Auth(http, client_id=client_id.value, client_secret=secret.value,

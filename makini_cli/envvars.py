@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "MAKINI_OUTPUT": "table, wide, json, ndjson, csv, yaml or openmetrics (any case)",
     "MAKINI_CSV_SAFE": "1, true, yes, on, or 0, false, no, off",
     "MAKINI_TIMEOUT": "seconds, more than 0 and at most 3600",
+    "MAKINI_MAX_RESPONSE_MB": "a number of MB >= 0 (0: no cap)",
     "MAKINI_WEBHOOK_SECRET": "any text (never printed)",
     "MAKINI_CONFIG_DIR": "a folder (created 0700 when missing), not writable by other users",
     "MAKINI_BREAKER_THRESHOLD": "a whole number >= 0 (0 turns the breaker off)",

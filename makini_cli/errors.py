@@ -88,6 +88,34 @@ class ServerError(MakiniError):
     default_hint = "Makini or the connected system failed; try again later, or run `makini connections doctor`."
 
 
+class PagingBroken(ServerError):
+    """A list whose pages do not advance (a repeated page, an A-B-A cycle, a wrong
+    `current_page`) or whose `meta` does not add up: reading on would never end."""
+
+    code = "paging_broken"
+    default_hint = ("the server repeats pages or ignores `page`; makini stopped reading rather than "
+                    "loop. Report it to the API's operator, with the endpoint named here")
+
+
+class ResponseTooLarge(ServerError):
+    code = "response_too_large"
+    default_hint = ("raise the cap with MAKINI_MAX_RESPONSE_MB or `makini config set max_response_mb N` "
+                    "(0 turns it off), or ask for smaller pages")
+
+
+# Rows one command may hold in memory to show them at once (a table, YAML, --query, or a command
+# that collects its list): a table of more is unreadable, and a server announcing pages without
+# end must not take the memory of the machine. Writing rows as they arrive has no such bound.
+MAX_ROWS_IN_MEMORY = 50_000
+
+
+class TooManyRows(MakiniError):
+    """More rows than a command holds in memory; the streaming forms have no such limit."""
+
+    code = "too_many_rows"
+    default_hint = "-o ndjson (or json, csv) writes the rows as they arrive, without this limit"
+
+
 class NetworkError(MakiniError):
     code = "network_error"
     default_hint = "Check the network, the base URL (`makini config get base_url`) and any proxy settings."

@@ -15,7 +15,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 pytest_plugins = ["tests.fixtures_sandbox"] if (REPO / "tests" / "fixtures_sandbox.py").exists() else []
 MAKINI_VARS = ("MAKINI_PROFILE", "MAKINI_BASE_URL", "MAKINI_CLIENT_ID", "MAKINI_CLIENT_SECRET", "MAKINI_TOKEN",
-               "MAKINI_CONNECTION", "MAKINI_OUTPUT", "MAKINI_TIMEOUT", "MAKINI_WEBHOOK_SECRET", "NO_COLOR")
+               "MAKINI_CONNECTION", "MAKINI_OUTPUT", "MAKINI_TIMEOUT", "MAKINI_WEBHOOK_SECRET", "NO_COLOR",
+               "MAKINI_MAX_RESPONSE_MB")
 
 
 @pytest.fixture(autouse=True)

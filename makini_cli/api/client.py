@@ -14,6 +14,7 @@ import httpx
 
 from . import pagination
 from .auth import Auth
+from .. import errors
 from ..errors import MakiniError
 from .http import Http, json_or_error, seg  # noqa: F401 - seg: callers build paths with it
 
@@ -41,6 +42,8 @@ class MakiniClient:
         self.observers: list[Observer] = []
         self.after_close: list[Callable[[], Any]] = []
         self._streams: list[Any] = []  # strong refs: a dropped stream must still be closed here
+        # Items a consumer that collects a list may hold (see paginate's `streaming`).
+        self.max_rows: int | None = errors.MAX_ROWS_IN_MEMORY
 
     async def aclose(self) -> None:
         # A consumer that stopped early (an error, `| head`) leaves its page stream suspended
@@ -134,16 +137,23 @@ class MakiniClient:
 
     def paginate(self, path: str, *, connection: str | None = None, params: Any = None,
                  per_page: int = DEFAULT_PER_PAGE, limit: int | None = None,
-                 prefetch: bool = True) -> AsyncIterator[Any]:
-        """Every item of every page, in order, as they arrive."""
+                 prefetch: bool = True, streaming: bool = False) -> AsyncIterator[Any]:
+        """Every item of every page, in order, as they arrive. `streaming`: the caller writes
+        each item as it comes and keeps none, so `max_rows` does not apply."""
         if limit is not None and 0 < limit < per_page:
             per_page = max(1, limit)
         fetch = self.fetcher(path, connection=connection, params=params, per_page=per_page)
-        stream = pagination.items(fetch, what=path, limit=limit, prefetch=prefetch)
+        conn = connection or self.default_connection
+        api = f"makini api GET {path}" + ("" if is_admin_path(path) or not conn else f" -c {conn}")
+        hint = (f"narrow the list, or write it as it arrives: `{api} --paginate` (NDJSON)"
+                + (", `makini po export`" if "purchase-orders" in path else ""))
+        stream = pagination.items(fetch, what=f"GET {path}", limit=limit, prefetch=prefetch,
+                                  max_items=None if streaming else self.max_rows,
+                                  too_many_hint=hint)
         self._streams.append(stream)
         return stream
 
     def pages(self, path: str, *, connection: str | None = None, params: Any = None,
               per_page: int = DEFAULT_PER_PAGE, start: int = 1, prefetch: bool = True):
         fetch = self.fetcher(path, connection=connection, params=params, per_page=per_page)
-        return pagination.pages(fetch, what=path, start=start, prefetch=prefetch)
+        return pagination.pages(fetch, what=f"GET {path}", start=start, prefetch=prefetch)

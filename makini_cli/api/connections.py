@@ -33,8 +33,10 @@ LIST_PER_PAGE = MAX_PER_PAGE
 
 
 # --- admin: the list, one connection, metadata ----------------------------------------------
-def iter_connections(client: MakiniClient, *, per_page: int = LIST_PER_PAGE) -> AsyncIterator[Any]:
-    return client.paginate(CONNECTIONS, per_page=per_page)
+def iter_connections(client: MakiniClient, *, per_page: int = LIST_PER_PAGE,
+                     streaming: bool = False) -> AsyncIterator[Any]:
+    """`streaming`: the caller keeps only some of them (no in-memory bound, see paginate)."""
+    return client.paginate(CONNECTIONS, per_page=per_page, streaming=streaming)
 
 
 async def list_connections(client: MakiniClient) -> list[Connection]:
@@ -47,7 +49,7 @@ async def find_connections(client: MakiniClient, ids: Iterable[str]) -> dict[str
     found: dict[str, Connection] = {}
     if not wanted:
         return found
-    async for item in iter_connections(client):
+    async for item in iter_connections(client, streaming=True):  # only the wanted ones are kept
         conn = Connection.model_validate(item)
         if conn.id in wanted:
             found[conn.id] = conn

@@ -1,4 +1,5 @@
-"""The wire: one httpx.AsyncClient, retries with backoff, timeouts, tracing with secrets redacted.
+"""The wire: one httpx.AsyncClient, retries with backoff, bounded attempts, tracing with secrets
+redacted.
 
 Retry rules (documented in the README):
 - GET/HEAD/OPTIONS are retried on 429, 502, 503, 504, timeouts and network errors.
@@ -7,17 +8,19 @@ Retry rules (documented in the README):
   5xx, a read timeout or a dropped connection, because the write may have happened.
 - Backoff is exponential with full jitter; `Retry-After` (seconds or an HTTP date) is honoured;
   attempts and the total time spent waiting are both bounded.
+
+Every attempt is bounded too: `timeout` is a deadline for the whole exchange (connect, send,
+headers, the complete body), not only for each read, so a server dripping a byte a second
+cannot hold a command; and the body is capped in size (`max_response_bytes`). Loopback targets
+are reached directly, never through a proxy from the environment (see `urls.direct_mounts`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
-import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -25,44 +28,20 @@ from urllib.parse import quote
 import httpx
 
 from .. import __version__
-from ..errors import AuthFailed, InsecureTransport, MakiniError, NetworkError, Timeout, UsageError
+from ..errors import (AuthFailed, InsecureTransport, MakiniError, NetworkError, ResponseTooLarge,
+                      Timeout, UsageError)
+from .body import DEFAULT_MAX_RESPONSE_MB, cap_bytes, decode_json, read_capped, size_text
 from .errors import error_for_status
-from ..urls import is_loopback
+from .retry import RetryPolicy, parse_retry_after
+from ..urls import direct_mounts, is_loopback
+
+__all__ = ["Http", "RetryPolicy", "parse_retry_after", "decode_json", "json_or_error",
+           "raise_for_status", "seg", "redact_headers", "request_id_of", "dumps"]
 
 USER_AGENT = f"makini-cli/{__version__}"
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDACTED_HEADERS = frozenset({"authorization", "x-webhook-signature", "cookie", "set-cookie"})
-
-
-@dataclass
-class RetryPolicy:
-    max_attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    max_total_wait: float = 60.0  # seconds spent sleeping between attempts, at most
-    sleep: Callable[[float], Any] = field(default=asyncio.sleep)
-
-    def backoff(self, attempt: int) -> float:
-        # Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2**attempt)].
-        return random.uniform(0, min(self.max_delay, self.base_delay * (2 ** attempt)))
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
 def seg(value: str) -> str:
@@ -97,30 +76,25 @@ def request_id_of(response: httpx.Response) -> str | None:
     return response.headers.get("x-request-id") or response.headers.get("request-id")
 
 
-def decode_json(response: httpx.Response) -> Any:
-    """JSON with every non-integer number as Decimal, so money never passes through a float."""
-    from decimal import Decimal
-
-    if not response.content:
-        return None
-    return json.loads(response.content, parse_float=Decimal)
-
-
 class Http:
     def __init__(self, base_url: str, *, timeout: float = 30.0, app: Any = None,
                  retry: RetryPolicy | None = None, trace: Callable[[str], None] | None = None,
-                 insecure: bool = False) -> None:
+                 insecure: bool = False,
+                 max_response_mb: float | None = DEFAULT_MAX_RESPONSE_MB) -> None:
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self.trace = trace
         self.insecure = insecure
         self.embedded = app is not None
+        self.deadline = timeout  # seconds for one whole attempt: connect, send, complete answer
+        self.max_response_bytes = cap_bytes(max_response_mb)
         transport = httpx.ASGITransport(app=app) if app is not None else None
         self.client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             transport=transport,
+            mounts=None if transport is not None else direct_mounts(self.base_url),
             follow_redirects=False,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
         )
@@ -130,6 +104,7 @@ class Http:
 
     def _check_secure(self, url: httpx.URL) -> None:
         # Every Makini call carries a secret (a token, or the client secret on /link/token).
+        # Loopback targets are never proxied (direct_mounts), so "loopback" is the real hop.
         if self.embedded or self.insecure:
             return
         if url.scheme == "http" and not is_loopback(url.host):
@@ -150,8 +125,6 @@ class Http:
         try:
             request = self.client.build_request(method, path, params=params, content=content, headers=hdrs)
         except (httpx.InvalidURL, UnicodeError) as exc:  # a path or base URL no request can have
-            from ..errors import UsageError
-
             raise UsageError(f"cannot build a request for {path!r}: {exc}") from None
         self._check_secure(request.url)
         idempotent = method in IDEMPOTENT
@@ -159,41 +132,29 @@ class Http:
         attempt = 0
         while True:
             attempt += 1
-            started = time.monotonic()
             self._trace_request(request, attempt)
-            rid = None  # the request id of an answer whose body was cut short
             try:
-                response = await self.client.send(request, stream=True)
-                try:
-                    await response.aread()
-                    # httpx's response and its stream refer to each other, so a read response is
-                    # freed only by the cycle collector, which runs by object count, not bytes:
-                    # an export of large pages would pile them up. The body is read and the
-                    # stream closed, so cut the cycle and let the page go as soon as it is used.
-                    response.stream = httpx.ByteStream(b"")
-                except BaseException:
-                    rid = request_id_of(response)
-                    self._trace_response(response, (time.monotonic() - started) * 1000)
-                    await response.aclose()
-                    raise
+                response = await self._attempt(request)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 error: MakiniError = _network_error(exc, request, token)
                 retryable = True  # the request never left: safe for any method
-            except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
+            except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError,
+                    TimeoutError) as exc:
                 # Sent, and then no (complete) answer: a write may have been carried out.
-                error, retryable = _network_error(exc, request, token), idempotent
-                error.request_id = error.request_id or rid
+                error, retryable = _network_error(exc, request, token, self.deadline), idempotent
+                error.request_id = error.request_id or getattr(exc, "request_id", None)
                 if not idempotent:
                     mark_uncertain(error, method)
+            except ResponseTooLarge as exc:
+                if not idempotent:  # it was answered, so it was done: only the answer is refused
+                    mark_uncertain(exc, method)
+                raise
             else:
-                elapsed = (time.monotonic() - started) * 1000
-                self._trace_response(response, elapsed)
                 if response.status_code not in RETRY_STATUSES or not (idempotent or response.status_code == 429):
                     return response
                 delay = parse_retry_after(response.headers.get("retry-after"))
                 if attempt >= self.retry.max_attempts or (delay is not None and waited + delay > self.retry.max_total_wait):
                     return response
-                await response.aclose()
                 delay = self.retry.backoff(attempt) if delay is None else delay
                 if waited + delay > self.retry.max_total_wait:
                     return response
@@ -209,6 +170,39 @@ class Http:
             waited += delay
             self._trace_note(f"{error.message}; retry {attempt} in {delay:.2f}s")
             await self.retry.sleep(delay)
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One exchange, within the deadline and the size cap; the body is read and closed."""
+        started = time.monotonic()
+        response = None
+        try:
+            async with asyncio.timeout(self.deadline):
+                response = await self.client.send(request, stream=True)
+                try:
+                    await read_capped(response, self.max_response_bytes,
+                                      lambda: self._too_large(response))
+                    # httpx's response and its stream refer to each other, so a read response is
+                    # freed only by the cycle collector, which runs by object count, not bytes:
+                    # an export of large pages would pile them up. The body is read and the
+                    # stream closed, so cut the cycle and let the page go as soon as it is used.
+                    response.stream = httpx.ByteStream(b"")
+                except BaseException:
+                    self._trace_response(response, (time.monotonic() - started) * 1000)
+                    await response.aclose()
+                    raise
+        except (httpx.HTTPError, TimeoutError) as exc:
+            if response is not None:  # name the answer whose body never came complete
+                exc.request_id = request_id_of(response)  # type: ignore[attr-defined]
+            raise
+        self._trace_response(response, (time.monotonic() - started) * 1000)
+        return response
+
+    def _too_large(self, response: httpx.Response) -> None:
+        req = response.request
+        raise ResponseTooLarge(
+            f"the answer to {req.method} {req.url.path} is larger than the "
+            f"{size_text(self.max_response_bytes)} cap on one response (max_response_mb)",
+            status=response.status_code, request_id=request_id_of(response))
 
     # --- tracing (`--debug`): never bodies, never the Authorization header ---
     def _trace_request(self, request: httpx.Request, attempt: int) -> None:
@@ -237,8 +231,11 @@ def mark_uncertain(error: MakiniError, method: str) -> MakiniError:
     return error
 
 
-def _network_error(exc: Exception, request: httpx.Request, token: str | None = None) -> MakiniError:
+def _network_error(exc: Exception, request: httpx.Request, token: str | None = None,
+                   deadline: float | None = None) -> MakiniError:
     where = f"{request.method} {shown_url(request.url.copy_with(query=None))}"
+    if isinstance(exc, TimeoutError):  # the attempt's deadline, however the server trickled
+        return Timeout(f"timed out: no complete answer within {deadline:g} s ({where})")
     if isinstance(exc, httpx.TimeoutException):
         kind = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the answer",
                 httpx.WriteTimeout: "sending", httpx.PoolTimeout: "waiting for a free connection"}
@@ -257,7 +254,7 @@ def raise_for_status(response: httpx.Response) -> None:
         return
     try:
         body = decode_json(response)
-    except ValueError:
+    except ValueError:  # an error page that is not JSON (or JSON too deep to trust)
         body = None
     delay = parse_retry_after(response.headers.get("retry-after"))
     method = response.request.method
@@ -272,12 +269,14 @@ def json_or_error(response: httpx.Response) -> Any:
     raise_for_status(response)
     try:
         return decode_json(response)
-    except ValueError:
+    except ValueError as exc:
         from ..errors import ServerError
+        from .body import TooDeep
 
         method = response.request.method
+        why = f": {exc}" if isinstance(exc, TooDeep) else ""
         error = ServerError(f"the server sent invalid JSON for {method} "
-                            f"{response.request.url.path} (HTTP {response.status_code})",
+                            f"{response.request.url.path} (HTTP {response.status_code}){why}",
                             status=response.status_code, request_id=request_id_of(response))
         if method not in IDEMPOTENT:  # it said 2xx: the write happened, its answer is lost
             mark_uncertain(error, method)

@@ -40,9 +40,11 @@ def list_params(filters: list[query.Filter], *, match: str | None = None,
 
 
 def iterate(client: MakiniClient, connection: str | None, domain: str, params: list, *,
-            limit: int | None = None, per_page: int = DEFAULT_PER_PAGE) -> AsyncIterator[Any]:
+            limit: int | None = None, per_page: int = DEFAULT_PER_PAGE,
+            streaming: bool = False) -> AsyncIterator[Any]:
+    """`streaming`: the caller writes each order as it comes (no in-memory bound)."""
     return client.paginate(list_path(domain), connection=connection, params=params,
-                           limit=limit, per_page=per_page)
+                           limit=limit, per_page=per_page, streaming=streaming)
 
 
 def iterate_lines(client: MakiniClient, connection: str | None, domain: str, params: list, *,
@@ -60,7 +62,7 @@ def page_fetcher(client: MakiniClient, connection: str | None, domain: str, para
 
     path, base = list_path(domain), list(params)
 
-    async def fetch(page: int) -> bytes:
+    async def fetch(page: int) -> bytes:  # (the response: its bytes are `.content`)
         query = base + [("page", str(page)), ("per_page", str(per_page))]
         response = await client.send("GET", path, connection=connection, params=query)
         try:
@@ -70,6 +72,7 @@ def page_fetcher(client: MakiniClient, connection: str | None, domain: str, para
             raise
         return response
 
+    fetch.endpoint = f"GET {path}"  # names the list in paging errors (export.fetch)
     return fetch
 
 

@@ -58,7 +58,8 @@ def command(
             from ..output.untrusted import escape_json
 
             count = 0
-            async for item in client.paginate(path, connection=connection, params=params):
+            async for item in client.paginate(path, connection=connection, params=params,
+                                              streaming=True):
                 sys.stdout.write(escape_json(json.dumps(jsonable(item), ensure_ascii=False)) + "\n")
                 count += 1
             return count
@@ -86,8 +87,15 @@ def command(
         raise_for_status(response)
     if not response.content:
         return
+    from ..api.body import TooDeep
+
     try:
         data = decode_json(response)
+    except TooDeep:  # JSON, but nested deeper than anything may walk: refused as invalid
+        from ..api.http import json_or_error
+
+        json_or_error(response)
+        raise
     except ValueError:
         # not JSON: the exact text for a pipe, an inert one for a terminal
         text = response.text

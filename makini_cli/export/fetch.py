@@ -7,6 +7,9 @@ server has announced are requested ahead, so nothing is fetched past the end; wh
 
 Rows added while the export runs land at the end (insertion order): the newest body's
 `last_page` is what decides whether to go on, so they are picked up until the final page is read.
+Each page passes `pagination.PageGuard` before it is yielded, so a server that repeats pages or
+announces pages without end stops the export (resumable) rather than writing the same orders
+forever.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from ..errors import ServerError
-from ..api.pagination import has_next, items_of, last_page
+from ..api.pagination import PageGuard, has_next, items_of, last_page
 from .rawpage import Page, split
 
 # page number -> the page: its raw bytes (preferred: see rawpage) or an HTTP response carrying
@@ -35,7 +38,7 @@ def to_page(result: Any, what: str) -> Page:
     if isinstance(result, (bytes, bytearray)):
         try:
             return split(bytes(result))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
             raise ServerError(f"the server sent a page that is not a JSON list page ({what})",
                               request_id=request_id) from None
     return Page(result, items_of(result, what), None)
@@ -49,6 +52,8 @@ async def ordered_pages(fetch: FetchPage, *, start: int = 1, depth: int = 2,
     inflight: dict[int, asyncio.Future] = {}
     known_last: int | None = None
     page = start
+    endpoint = getattr(fetch, "endpoint", None)
+    guard = PageGuard(f"{endpoint} ({what})" if endpoint else what)
 
     def top_up() -> None:
         if known_last is None:
@@ -63,6 +68,7 @@ async def ordered_pages(fetch: FetchPage, *, start: int = 1, depth: int = 2,
         while True:
             got = to_page(await inflight.pop(page), what)
             body, items = got.body, got.items
+            guard.check(page, body, items)
             last = last_page(body)
             if last is not None:
                 known_last = last if known_last is None else max(known_last, last)

@@ -82,7 +82,7 @@ class Output:
         """Write records as they come (ndjson, csv, json) or collect them for a table/yaml."""
         fmt = self.format
         if self.query or fmt in ("table", "yaml"):
-            collected = list(items)
+            collected = _bounded_list(items)
             self.emit(collected, columns=columns)
             return len(collected)
         items = (jsonable(i) for i in items)
@@ -304,3 +304,16 @@ def _isatty(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def _bounded_list(items: Iterable[Any]) -> list[Any]:
+    """The rows a table, YAML or --query holds, at most errors.MAX_ROWS_IN_MEMORY of them."""
+    from ..errors import MAX_ROWS_IN_MEMORY, TooManyRows
+
+    rows: list[Any] = []
+    for item in items:
+        if len(rows) >= MAX_ROWS_IN_MEMORY:
+            raise TooManyRows(f"more than {MAX_ROWS_IN_MEMORY:,} rows to hold in memory for a "
+                              "table, YAML or --query")
+        rows.append(item)
+    return rows

@@ -98,12 +98,15 @@ class _Tester:
         start = time.perf_counter()
         status = location = error = None
         try:
-            resp = await self.client.post(self.url, content=body, headers=headers)
+            # the ack timeout bounds the whole exchange: httpx's own timeout is per read, and
+            # an endpoint dripping its answer a byte at a time would hold the run for ever
+            async with asyncio.timeout(self.ack_timeout):
+                resp = await self.client.post(self.url, content=body, headers=headers)
             status = resp.status_code
             location = resp.headers.get("location")
             if not 200 <= status < 300:
                 error = f"HTTP {status}"
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             error = f"no answer within {self.ack_timeout:g} s"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -214,9 +217,13 @@ async def run(url: str, secret: str, events: list[str] | None = None, *,
     chosen = catalog.expand_selection(events)
     if log is None:
         log = DeliveryLog()
+    from ..urls import BadURL, check_url
+
+    try:
+        check_url(url)
+    except BadURL as exc:
+        raise ValueError(f"not a usable URL: {url!r}: {exc}") from None
     parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(f"not an http(s) URL: {url}")
     loopback = is_loopback(parsed.host)
     report = Report(url)
 
@@ -227,8 +234,10 @@ async def run(url: str, secret: str, events: list[str] | None = None, *,
 
     own_client = client is None
     if own_client:
+        from ..urls import direct_mounts
+
         client = httpx.AsyncClient(timeout=ack_timeout, follow_redirects=False,
-                                   trust_env=not loopback)
+                                   mounts=direct_mounts(url))
     tester = _Tester(url, secret, schedule=schedule, ack_timeout=ack_timeout,
                      slow_after=slow_after, log=log, client=client)
     try:

@@ -8,11 +8,18 @@ are credentials a sender might add (Authorization, Cookie).
 Lines are appended with `fsutil.append_rotated` (one `write` under the log's lock), so
 concurrent writers (a listener and a test run) never interleave lines. Past `max_bytes` the file
 is rotated once to `webhook-deliveries.jsonl.1`, replacing the previous rotation.
+
+Requests the listener rejects (unsigned, badly signed, malformed, too large) are anyone's to send,
+so they go to a file of their own, `webhook-rejections.jsonl`, with its own smaller rotation, and
+without their body (its size, its SHA-256 and a short prefix only): a flood of them can never
+push an accepted delivery out of the log, nor fill the disk. Reading merges both files by time.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import heapq
 import json
 import secrets
 from collections.abc import Iterable, Iterator
@@ -23,7 +30,12 @@ from makini_cli.fsutil import append_rotated, ensure_dir
 from makini_cli.timeutil import format_rfc3339, parse_rfc3339
 
 FILENAME = "webhook-deliveries.jsonl"
+REJECTIONS = "webhook-rejections.jsonl"
 MAX_BYTES = 16 * 1024 * 1024
+REJECTIONS_MAX_BYTES = 4 * 1024 * 1024
+PREFIX_BYTES = 64  # of a rejected body, kept to tell what was sent
+MAX_HEADERS = 32  # of a rejected request, each value cut to MAX_HEADER_VALUE characters
+MAX_HEADER_VALUE = 256
 SOURCES = ("test", "listen", "replay")
 _DROP = frozenset({"authorization", "proxy-authorization", "cookie", "host", "content-length",
                    "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"})
@@ -61,14 +73,22 @@ def is_ok(entry: dict) -> bool:
 class DeliveryLog:
     """Append to and read the delivery log at `path` (default: the state dir)."""
 
-    def __init__(self, path: Path | None = None, *, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, path: Path | None = None, *, max_bytes: int = MAX_BYTES,
+                 rejections_max_bytes: int = REJECTIONS_MAX_BYTES) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.max_bytes = max_bytes
+        self.rejections_max_bytes = rejections_max_bytes
         self._dir_ready = False
 
     @property
     def rotated_path(self) -> Path:
         return self.path.with_name(self.path.name + ".1")
+
+    @property
+    def rejections_path(self) -> Path:
+        """Beside the log: `webhook-deliveries.jsonl` → `webhook-rejections.jsonl`."""
+        name = self.path.name
+        return self.path.with_name(REJECTIONS if name == FILENAME else name + ".rejections")
 
     def append(self, *, source: str, url: str, event: str | None, status_code: int | None,
                duration_ms: float | None, error: str | None = None, attempt: int = 1,
@@ -88,15 +108,43 @@ class DeliveryLog:
         self.write(entry)
         return entry
 
-    def write(self, entry: dict) -> None:
+    def append_rejection(self, *, source: str, url: str, event: str | None, status_code: int,
+                         duration_ms: float | None, error: str | None, body: bytes = b"",
+                         headers: Iterable[tuple[str, str]] | dict[str, str] = (),
+                         method: str = "POST") -> dict:
+        """Record a rejected request in the rejections file: no body, bounded headers."""
+        kept = replayable_headers(headers)[:MAX_HEADERS]
+        entry = {
+            "id": new_id(), "time": now_rfc3339(), "source": source, "method": method,
+            "url": url, "event": event, "status_code": status_code,
+            "duration_ms": None if duration_ms is None else round(duration_ms, 2),
+            "error": error, "attempt": 1, "rejected": True,
+            "headers": [[k[:MAX_HEADER_VALUE], v[:MAX_HEADER_VALUE]] for k, v in kept],
+            "body_b64": "", "body_size": len(body),
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+            "body_prefix_b64": base64.b64encode(body[:PREFIX_BYTES]).decode("ascii"),
+        }
+        self.write(entry, rejection=True)
+        return entry
+
+    def write(self, entry: dict, *, rejection: bool = False) -> None:
         line = (json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
         if not self._dir_ready:
             ensure_dir(self.path.parent)
             self._dir_ready = True
-        append_rotated(self.path, line, max_bytes=self.max_bytes, backups=1)
+        if rejection:
+            append_rotated(self.rejections_path, line, max_bytes=self.rejections_max_bytes,
+                           backups=1)
+        else:
+            append_rotated(self.path, line, max_bytes=self.max_bytes, backups=1)
 
     def _lines(self) -> Iterator[dict]:
-        for path in (self.rotated_path, self.path):
+        """Every entry, oldest first: the deliveries and the rejections merged by time."""
+        return heapq.merge(self._file_lines(self.path), self._file_lines(self.rejections_path),
+                           key=_time_key)
+
+    def _file_lines(self, current: Path) -> Iterator[dict]:
+        for path in (current.with_name(current.name + ".1"), current):
             try:
                 fh = open(path, "rb")
             except FileNotFoundError:
@@ -105,7 +153,7 @@ class DeliveryLog:
                 for raw in fh:
                     try:
                         entry = json.loads(raw)
-                    except ValueError:
+                    except (ValueError, RecursionError):
                         continue  # a torn or foreign line: skip, never fail the reader
                     if isinstance(entry, dict):
                         yield entry
@@ -143,6 +191,12 @@ class DeliveryLog:
             if len({e.get("id") for e in matches}) > 1:
                 raise LookupError(f"{id!r} matches more than one delivery")
         return matches[-1] if matches else None
+
+
+def _time_key(entry: dict) -> str:
+    # Every entry's time is written by now_rfc3339 (UTC, fixed width), so text order is time order.
+    value = entry.get("time")
+    return value if isinstance(value, str) else ""
 
 
 def body_of(entry: dict) -> bytes:

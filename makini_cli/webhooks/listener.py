@@ -5,17 +5,18 @@ signature when a secret is given (invalid: 401), rejects what is not a delivery 
 413, not JSON: 400, wrong shape: 422), acknowledges the rest at once with 200, and afterwards,
 off the request path, hands each accepted event to `on_event` (in arrival order, after the
 optional `expand`) and forwards the exact body and headers to `forward_to`. Every request is
-written to the delivery log. Nothing a sender does makes it crash.
+written to the delivery log (rejections to its rejections file, without their body: see
+deliverylog). Nothing a sender does makes it crash.
 
 The request path does one HMAC, one `json.loads`, one log write and a queue put: nothing else,
-so loopback throughput is bounded by the HTTP server, not by this code.
+so loopback throughput is bounded by the HTTP server, not by this code. A rejection costs no
+more (see gate.SignatureGate: the full diagnosis of a bad signature is budgeted).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import inspect
 import json
 import time
@@ -24,12 +25,11 @@ from dataclasses import dataclass, field
 
 from makini_cli.webhooks import catalog
 from makini_cli.webhooks.deliverylog import DeliveryLog, replayable_headers
-from makini_cli.webhooks.signing import decode_signature, digest, verify
+from makini_cli.webhooks.gate import SignatureGate
 
 MAX_BODY = 1024 * 1024
 QUEUE_SIZE = 10_000
 FORWARD_WORKERS = 8
-_DIAGNOSE_UP_TO = 64 * 1024  # diagnosing a bad signature costs ~30 HMACs: only for small bodies
 _SIG = b"x-webhook-signature"
 
 OnEvent = Callable[[dict, bytes, dict], Awaitable[None]]
@@ -69,6 +69,7 @@ class Listener:
         self.max_body = max_body
         self.forward_timeout = forward_timeout
         self.stats = Stats()
+        self.gate = SignatureGate(self.secret) if self.secret is not None else None
         self._events: asyncio.Queue | None = None
         self._forwards: asyncio.Queue | None = None
         self._tasks: list[asyncio.Task] = []
@@ -87,11 +88,11 @@ class Listener:
             import httpx
 
             self._forwards = asyncio.Queue(QUEUE_SIZE)
-            from makini_cli.urls import is_loopback
+            from makini_cli.urls import direct_mounts
 
             self._client = httpx.AsyncClient(
                 timeout=self.forward_timeout, follow_redirects=False,
-                trust_env=not is_loopback(httpx.URL(self.forward_to).host or ""))
+                mounts=direct_mounts(self.forward_to))
             self._tasks += [loop.create_task(self._forward_worker())
                             for _ in range(FORWARD_WORKERS)]
 
@@ -149,11 +150,14 @@ class Listener:
             start = time.perf_counter()
             status = error = None
             try:
-                resp = await self._client.post(self.forward_to, content=body, headers=headers)
+                # a deadline for the whole exchange: httpx's timeout is per read, and a
+                # receiver dripping its answer would hold a worker for ever
+                async with asyncio.timeout(self.forward_timeout):
+                    resp = await self._client.post(self.forward_to, content=body, headers=headers)
                 status = resp.status_code
                 if not 200 <= status < 300:
                     error = f"HTTP {status}"
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TimeoutError):
                 error = f"no answer within {self.forward_timeout:g} s"
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -220,14 +224,14 @@ class Listener:
             return
         verified = None
         if self.secret is not None:
-            verified = self._check(body, signature)
+            verified = self.gate.check(body, signature)
             if verified is not True:
                 await self._reject(send, 401, "INVALID_SIGNATURE", verified, url,
                                    _peek_event(body), body, raw_headers, start)
                 return
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
             await self._reject(send, 400, "INVALID_JSON", "the body is not JSON", url, None,
                                body, raw_headers, start)
             return
@@ -266,27 +270,19 @@ class Listener:
                 self._forwards.put_nowait((entry_id, event, body,
                                            replayable_headers(headers)))
 
-    def _check(self, body: bytes, signature: bytes | None) -> bool | str:
-        """True when valid, else a reason; the fast path is one HMAC and a compare."""
-        if signature is not None:
-            mac, _ = decode_signature(signature.decode("latin-1"))
-            if mac is not None and hmac.compare_digest(mac, digest(body, self.secret)):
-                return True
-        if signature is not None and len(body) > _DIAGNOSE_UP_TO:
-            return "invalid signature"
-        result = verify(body, self.secret, signature)
-        if result.ok:
-            return True  # e.g. a "sha256=" prefix: valid, just unusual
-        return f"{result.cause}: {result.reason}"
-
     async def _reject(self, send, status: int, code: str, reason: str, url: str,
                       event: str | None, body: bytes, raw_headers, start: float) -> None:
         self.stats.rejected += 1
         # the sender learns only that the signature failed; the diagnosis is for the log
         public = "invalid signature" if status == 401 else reason
-        self._write_log(url=url, event=event, status_code=status,
-                        duration_ms=(time.perf_counter() - start) * 1000.0, error=reason,
-                        body=body, headers=_decode(raw_headers))
+        if self.log is not None:
+            try:  # in the rejections file, without the body: it never evicts a delivery
+                self.log.append_rejection(source="listen", url=url, event=event,
+                                          status_code=status, error=reason, body=body,
+                                          duration_ms=(time.perf_counter() - start) * 1000.0,
+                                          headers=_decode(raw_headers))
+            except OSError:
+                pass
         await self.emit_log(f"rejected {event or 'request'} with {status}: {reason}")
         await _respond(send, status, _error(code, public))
 

@@ -7,6 +7,7 @@ logged, with `source: "replay"` and `replay_of` naming the original.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from makini_cli.webhooks import catalog
@@ -35,25 +36,30 @@ async def replay(id_or_entry: str | dict, *, to: str | None = None,
             raise ReplayError(str(exc)) from None
         if entry is None:
             raise ReplayError(f"no delivery {id_or_entry!r} in {log.path}")
+    if entry.get("rejected"):
+        raise ReplayError(f"{entry.get('id')} is a request the listener rejected "
+                          f"({entry.get('error') or entry.get('status_code')}): rejections are "
+                          "logged without their body, so there is nothing to replay")
     url = to or entry.get("url")
     if not url:
         raise ReplayError("the delivery has no URL; pass one with --to")
     body, headers = body_of(entry), headers_of(entry)
     own_client = client is None
     if own_client:
-        from makini_cli.urls import is_loopback
+        from makini_cli.urls import direct_mounts
 
         client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
-                                   trust_env=not is_loopback(httpx.URL(url).host or ""))
+                                   mounts=direct_mounts(url))
     start = time.perf_counter()
     status = error = None
     try:
-        resp = await client.request(entry.get("method") or "POST", url, content=body,
-                                    headers=headers)
+        async with asyncio.timeout(timeout):  # for the whole exchange, not only each read
+            resp = await client.request(entry.get("method") or "POST", url, content=body,
+                                        headers=headers)
         status = resp.status_code
         if not 200 <= status < 300:
             error = f"HTTP {status}"
-    except httpx.TimeoutException:
+    except (httpx.TimeoutException, TimeoutError):
         error = f"no answer within {timeout:g} s"
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

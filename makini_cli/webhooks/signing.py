@@ -189,7 +189,7 @@ def _diagnose_mismatch(body: bytes, secret: str | bytes, mac: bytes, encoding: s
             "read from a file?)", notes)
     try:
         parsed = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python can parse
         parsed = None
     else:
         for variant, label in _json_variants(parsed):
@@ -205,6 +205,12 @@ def _diagnose_mismatch(body: bytes, secret: str | bytes, mac: bytes, encoding: s
         "the way", notes)
 
 
+def _same(a: str | None, b: str) -> bool:
+    """Constant-time equality of two ASCII strings: `a` is derived from what a sender sent, `b`
+    from the secret's digest, and `==` would tell by its timing how much of a prefix matched."""
+    return a is not None and a.isascii() and hmac.compare_digest(a, b)
+
+
 def _diagnose_encoding(body: bytes, secret: str | bytes, text: str,
                        notes: tuple[str, ...]) -> VerifyResult:
     mac = digest(body, secret)
@@ -216,9 +222,9 @@ def _diagnose_encoding(body: bytes, secret: str | bytes, text: str,
         as_text = bytes.fromhex(text).decode("ascii")
     except ValueError:
         as_text = None
-    if as_text is not None and as_text.rstrip("=") == b64.rstrip("="):
+    if as_text is not None and _same(as_text.rstrip("="), b64.rstrip("=")):
         reason = "the signature is the hex encoding of the base64 digest (encoded twice)"
-    elif as_text is not None and as_text.lower() == hexed:
+    elif as_text is not None and _same(as_text.lower(), hexed):
         reason = "the signature is the hex encoding of the hex digest (encoded twice)"
     elif re.fullmatch(r"[0-9a-fA-F]+", text):
         reason = f"the signature has {len(text)} hex digits; an HMAC-SHA256 has 64"
@@ -229,9 +235,9 @@ def _diagnose_encoding(body: bytes, secret: str | bytes, text: str,
                 inner = raw.decode("ascii")
             except UnicodeDecodeError:
                 inner = None
-            if inner is not None and inner.lower() == hexed:
+            if inner is not None and _same(inner.lower(), hexed):
                 reason = "the signature is the base64 encoding of the hex digest (encoded twice)"
-            elif inner is not None and inner.rstrip("=") == b64.rstrip("="):
+            elif inner is not None and _same(inner.rstrip("="), b64.rstrip("=")):
                 reason = "the signature is base64-encoded twice"
             elif len(raw) != 32:
                 reason = (f"the signature decodes as base64 to {len(raw)} bytes, not the 32 of "

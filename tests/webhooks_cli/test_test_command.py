@@ -129,7 +129,8 @@ def test_every_attempt_goes_to_the_delivery_log(cli, serve, secret_file):
 
 @pytest.mark.parametrize("args, message", [
     (["http://127.0.0.1:9/", "-e", "assets.exploded"], "unknown webhook events: assets.exploded"),
-    (["ftp://example.com/"], "not an http(s) URL"),
+    (["ftp://example.com/"], "is not a usable URL: it must start with http:// or https://"),
+    (["http://[::1"], "is not a usable URL: it has an unclosed '['"),
     (["http://127.0.0.1:9/", "--retry-schedule", "sometimes"], "bad --retry-schedule"),
 ])
 def test_bad_input_is_exit_2(cli, secret_file, args, message):

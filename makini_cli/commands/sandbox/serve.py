@@ -41,8 +41,10 @@ def serve(
     c = ctx()
     if not (0 <= port <= 65535):
         raise UsageError(f"bad --port {port}: expected 0-65535")
-    if webhook_url and not webhook_url.startswith(("http://", "https://")):
-        raise UsageError(f"bad --webhook-url {webhook_url!r}: expected http:// or https://")
+    if webhook_url:
+        from ...urls import require_url
+
+        require_url(webhook_url, "--webhook-url", example="http://127.0.0.1:8080/")
     if not is_loopback(host):
         c.output.warn(f"binding {host}: the sandbox is reachable from other machines on this network")
     db_path = db or str(paths.sandbox_db())

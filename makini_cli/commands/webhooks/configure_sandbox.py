@@ -35,8 +35,10 @@ def configure_sandbox(url: str = typer.Option(None, "--url", help="Where the san
                          "in its dashboard", hint="add --sandbox (and --base-url URL for a served sandbox)")
     if off and url:
         raise UsageError("--off and --url exclude each other")
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise UsageError(f"bad --url {url!r}: expected an http:// or https:// URL")
+    if url is not None:
+        from ...urls import require_url
+
+        require_url(url, "--url", example="http://127.0.0.1:8080/")
     chosen = split_events(event) or None
     unknown = catalog.validate_selection(chosen)
     if unknown:

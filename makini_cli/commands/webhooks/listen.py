@@ -158,8 +158,10 @@ def listen(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind
     if unknown:
         raise UsageError(f"unknown webhook events: {', '.join(unknown)}",
                          hint="list them with `makini webhooks events`; patterns like 'assets.*' work")
-    if forward_to and not forward_to.startswith(("http://", "https://")):
-        raise UsageError(f"bad --forward-to {forward_to!r}: expected an http:// or https:// URL")
+    if forward_to:
+        from ...urls import require_url
+
+        require_url(forward_to, "--forward-to", example="http://localhost:3000/webhooks")
     check_domain(domain)
     key = resolve_secret(secret, secret_file, required=False)
 

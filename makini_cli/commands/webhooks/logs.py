@@ -138,8 +138,10 @@ def replay(delivery_id: str = typer.Argument(..., metavar="ID", help="Delivery i
     from ...webhooks.replay import replay as resend
 
     c = ctx()
-    if to is not None and not to.startswith(("http://", "https://")):
-        raise UsageError(f"bad --to {to!r}: expected an http:// or https:// URL")
+    if to is not None:
+        from ...urls import require_url
+
+        require_url(to, "--to", example="http://localhost:3000/webhooks")
     if delivery_id.startswith(SANDBOX_IDS):
         result = _sandbox_redeliver(c, delivery_id, to)
     else:

@@ -43,9 +43,11 @@ def test(url: str = typer.Argument(..., help="The endpoint's URL."),
 
     from ...errors import UsageError
     from ...output import Column, milliseconds, styled
+    from ...urls import require_url
     from ...webhooks import catalog, conformance
 
     c = ctx()
+    require_url(url, "URL", example="http://localhost:3000/webhooks")
     if retry_schedule not in conformance.SCHEDULES:
         raise UsageError(f"bad --retry-schedule {retry_schedule!r}",
                          hint="use fast (seconds) or makini (30 s, doubling: minutes)")
