@@ -50,11 +50,15 @@ def main(
     insecure: bool = typer.Option(False, "--insecure", help="Allow tokens over plain http to a non-loopback host."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
-    if output is not None and output not in ("table", "json", "ndjson", "csv", "yaml"):
-        raise typer.BadParameter("expected table, json, ndjson, csv or yaml", param_hint="'--output'")
-    set_current(AppContext(GlobalOptions(
-        profile=profile, sandbox=sandbox, output=output, query=query, base_url=base_url,
-        timeout=timeout, debug=debug, no_color=no_color, insecure=insecure)))
+    # openmetrics: rendered by `connections status`, `syncs status` and `connections watch`
+    # themselves (commands/_health.py reads opts.openmetrics), until the output layer knows it
+    openmetrics = output == "openmetrics"
+    if output is not None and output not in ("table", "json", "ndjson", "csv", "yaml", "openmetrics"):
+        raise typer.BadParameter("expected table, json, ndjson, csv, yaml or openmetrics", param_hint="'--output'")
+    opts = GlobalOptions(profile=profile, sandbox=sandbox, output=None if openmetrics else output, query=query,
+                         base_url=base_url, timeout=timeout, debug=debug, no_color=no_color, insecure=insecure)
+    opts.openmetrics = openmetrics
+    set_current(AppContext(opts))
 
 
 def new_app() -> typer.Typer:
