@@ -108,14 +108,14 @@ def fast():
 def flapping(fast):
     fast.call("POST", "/_sandbox/reset", json={"pos_per_connection": 2})
     key = fast.keys()["Nordwerk Maschinenbau GmbH"]
-    fast.flap(key, down_for=480, up_for=480)  # 0.8 s down, 0.8 s up
+    fast.flap(key, down_for=720, up_for=720)  # 1.2 s down, 1.2 s up
     return fast, key
 
 
 def test_a_connection_that_breaks_and_heals_on_the_sandbox_clock_alerts_once_per_outage(flapping, cli):
     fast, key = flapping
     runs = []
-    deadline = time.monotonic() + 8
+    deadline = time.monotonic() + 15
     while time.monotonic() < deadline and sum(code == 3 for code, _ in runs) < 2:
         r = cli("connections", "status", key, "--changes", "-o", "json", env=fast.env)
         assert r.code in (0, 3), r
@@ -123,9 +123,12 @@ def test_a_connection_that_breaks_and_heals_on_the_sandbox_clock_alerts_once_per
         time.sleep(0.15)
     alerts = [i for i, (code, _) in enumerate(runs) if code == 3]
     assert len(alerts) >= 2, runs  # it broke at least twice while we watched
+    # A check may land on the edge of a phase (`current` answered while down, the reach probe
+    # once healed): the failure then reads `error`, still the same outage.
     for i in alerts:
-        assert runs[i][1] in ([("healthy", "unreachable")], [("unknown", "unreachable")]), runs
+        [(before, after)] = runs[i][1]
+        assert before in ("healthy", "unknown") and after in ("unreachable", "error"), runs
     for a, b in zip(alerts, alerts[1:]):  # between two alerts, the recovery was seen
-        assert ("unreachable", "healthy") in [t for _code, rows in runs[a + 1:b] for t in rows], runs
-    quiet = [rows for code, rows in runs if code == 0]
-    assert all(rows in ([], [("unreachable", "healthy")], [("unknown", "healthy")]) for rows in quiet), runs
+        assert "healthy" in [to for _code, rows in runs[a + 1:b] for _from, to in rows], runs
+    for code, rows in runs:  # a run that did not alert reported no new failure
+        assert code == 3 or all(before in ("unreachable", "error") or to in ("healthy",) for before, to in rows), runs
