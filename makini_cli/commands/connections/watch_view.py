@@ -88,18 +88,29 @@ class LiveTable:
                                  f"{r.seconds:.1f}s, {len(changed)} changed", style="bold"),
                       caption=Text(f"next round in {human_age(self.interval).removesuffix(' ago')}; "
                                    "Ctrl-C stops", style="dim"), caption_justify="left")
-        for title in ("ID", "NAME", "HEALTH", "SINCE", "WAS", "REASON"):
-            table.add_column(title, no_wrap=title in ("ID", "HEALTH", "SINCE"), overflow="ellipsis")
+        # One line per connection, widths set here: ids, states and times are never cut; the
+        # name and the reason share what is left, shrinking with …; below 100 columns the
+        # previous state gives way (the highlight still says what changed).
+        width = self.live.console.width
+        id_width = max([2] + [len(inert(row["id"])) for row in r.rows])
+        fixed = {"ID": id_width, "HEALTH": 12, "SINCE": 8} | ({"WAS": 12} if width >= 100 else {})
+        titles = ["ID", "NAME", "HEALTH", "SINCE"] + (["WAS"] if "WAS" in fixed else []) + ["REASON"]
+        rest = max(16, width - sum(fixed.values()) - 3 * len(titles))  # padding and divider per column
+        name_width = min(32, max(6, rest * 2 // 5))
+        widths = {**fixed, "NAME": name_width, "REASON": rest - name_width}
+        for title in titles:
+            table.add_column(title, no_wrap=True, overflow="ellipsis", width=widths[title])
         order = sorted(r.rows, key=lambda row: (row["id"] not in changed, health.RANK.get(row["health"], 0),
                                                 str(row.get("name") or "").casefold(), row["id"]))
         for row in order:
             state = row["health"]
             since = human_age(time.time() - _unix(row.get("since"))) if row.get("since") else ""
-            table.add_row(Text(inert(row["id"])), Text(inert(row.get("name"), 60)),
-                          Text(state, style=COLOUR.get(state, "bold red")), Text(since),
-                          Text((row.get("previous") or "") if row["id"] in changed else ""),
-                          Text(inert(row.get("reason"), 120)),
-                          style="reverse" if row["id"] in changed else None)
+            cells = [Text(inert(row["id"])), Text(inert(row.get("name"), 60)),
+                     Text(state, style=COLOUR.get(state, "bold red")), Text(since)]
+            if "WAS" in titles:
+                cells.append(Text((row.get("previous") or "") if row["id"] in changed else ""))
+            cells.append(Text(inert(row.get("reason"), 200)))
+            table.add_row(*cells, style="reverse" if row["id"] in changed else None)
         self.live.update(table, refresh=True)
 
 
