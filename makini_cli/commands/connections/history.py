@@ -74,10 +74,9 @@ def history(
         c.output.emit(flat, columns=[Column(k) for k in (flat[0] if flat else _flat_keys())])
         return
     if fmt == "table":
-        c.output.emit([_shown(row) for row in rows], columns=_columns(size))
-        if rows:
-            c.output.info("timeline, one cell per " + size + " (oldest left): "
-                          + "  ".join(f"{code} {state}" for state, code in CODES.items()) + "  (- or ·: no check)")
+        c.output.emit([_shown(row) for row in rows], columns=_columns(size, c.output.color))
+        if rows and c.output.stderr_tty:
+            _legend(c.output, size)
         return
     c.output.emit(rows)
 
@@ -117,14 +116,31 @@ def _shown(row: dict) -> dict:
             "_cells": row["timeline"]["cells"]}
 
 
-def _columns(size: str):
+def _legend(output, size: str) -> None:
+    """What the cells mean, on stderr: coloured blocks, or the letters when colour is off."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from .watch_view import COLOUR
+
+    text = Text(f"timeline: one cell per {size}, oldest left; ", style="dim")
+    for state, code in CODES.items():
+        text.append("█" if output.color else code, style=COLOUR.get(state, "bold red") if output.color else "")
+        text.append(f" {state}  ", style="dim")
+    text.append(("·" if output.color else "-") + " no check", style="dim")
+    Console(file=output.stderr, no_color=not output.color, highlight=False, soft_wrap=True).print(text)
+
+
+def _columns(size: str, color: bool):
     from ...output import Column, relative_time, styled
 
     from .watch_view import COLOUR
 
-    def cells(_value, row):
+    def cells(value, row):
         from rich.text import Text
 
+        if not color:  # the letters of the legend: blocks without colour would all look alike
+            return Text(value)
         text = Text()
         for state in row["_cells"]:
             text.append("█" if state else "·", style=COLOUR.get(state, "bold red") if state else "dim")
