@@ -236,8 +236,9 @@ def health_run(ids: list[str] | None, *, all_: bool, concurrency: int, fail_on: 
             bar.stop()
     entries = record_checks(history, rows, check.blind, required=changes or notifier is not None)
     shown = rows
+    changed = [r for r in rows if (e := entries.get(r["id"])) is not None and e.changed]
     if changes:
-        shown = [r for r in rows if entries[r["id"]].changed]
+        shown = changed
     shown = selection.keep(shown, shown_states)
     shown = selection.sort_rows(shown, sort, terminal=c.output.stdout_tty)
 
@@ -266,8 +267,7 @@ def health_run(ids: list[str] | None, *, all_: bool, concurrency: int, fail_on: 
             c.output.info(f"… and {len(hinted) - HINTS_SHOWN} more hints (in the `hint` field of -o json)")
         c.output.info(summary(shown, seconds))
     if notifier is not None:
-        deliver_notices(notifier, [r for r in rows if entries[r["id"]].changed and notable(r, fail_states)],
-                entries, fail_states)
+        deliver_notices(notifier, [r for r in changed if notable(r, fail_states)], entries, fail_states)
     if changes:
         failing = any(monitor.newly_failing(entries[r["id"]], fail_states) for r in shown)
     else:

@@ -94,6 +94,9 @@ async def record_round(history: Any, rows: list[dict[str, Any]], blind: frozense
     return await asyncio.to_thread(history.record, obs)
 
 
+_FATAL = frozenset({"auth_failed", "permission_denied", "usage_error", "config_error", "insecure_transport"})
+
+
 @dataclass
 class Watcher:
     check: Callable[[], Awaitable[tuple[list[dict[str, Any]], float]]]
@@ -106,25 +109,37 @@ class Watcher:
     rounds: int | None = None
     timeout: float | None = None
     blind: frozenset[str] = frozenset()
+    # A round that fails as a whole (the connection list unreadable, Makini down) is reported here
+    # and the watch goes on; refused credentials and bad settings still end it.
+    on_error: Callable[[int, Exception], Any] | None = None
 
     async def run(self) -> int:
         """Rounds until a stop condition holds; returns the exit code (0, 3, or 124 on --timeout)."""
+        from ..errors import MakiniError
+
         began = time.monotonic()
         number = 0
         while True:
             number += 1
             started, tick = time.time(), time.monotonic()
-            rows, seconds = await self.check()
-            entries = await record_round(self.history, rows, self.blind)
-            annotate(rows, entries)
-            this = Round(number, started, seconds, rows, entries,
-                         [r for r in rows if r.get("id") in entries and entries[r["id"]].changed])
-            result = self.on_round(this)
-            if asyncio.iscoroutine(result):
-                await result
-            code = self._verdict(this)
-            if code is not None:
-                return code
+            try:
+                rows, seconds = await self.check()
+            except MakiniError as exc:
+                last = self.rounds is not None and number >= self.rounds
+                if self.on_error is None or exc.code in _FATAL or last:
+                    raise
+                self.on_error(number, exc)
+            else:
+                entries = await record_round(self.history, rows, self.blind)
+                annotate(rows, entries)
+                this = Round(number, started, seconds, rows, entries,
+                             [r for r in rows if r.get("id") in entries and entries[r["id"]].changed])
+                result = self.on_round(this)
+                if asyncio.iscoroutine(result):
+                    await result
+                code = self._verdict(this)
+                if code is not None:
+                    return code
             if self.timeout is not None and time.monotonic() - began >= self.timeout:
                 return 124
             # A fixed rate: the next round starts `interval` after this one started.

@@ -228,3 +228,18 @@ def test_on_a_terminal_watch_draws_a_live_table_and_highlights_what_changed(flap
     assert "\x1b[7m" in text  # the changed row in reverse video
     assert "Nordwerk Maschinenbau GmbH" in text and "HEALTH" in text and "Ctrl-C stops" in text
     assert "Traceback" not in text
+
+
+def test_a_round_that_fails_as_a_whole_is_reported_and_the_watch_goes_on(sbx, cli):
+    # the connection list answers 500 once (not retried): the first round cannot start
+    sbx.fault(method="GET", path_prefix="/api/system/connections", fault="status", status=500, times=1)
+    r = cli("connections", "watch", "--all", "--rounds", "2", "--interval", "100ms", "--heartbeat", env=sbx.env)
+    assert r.code == 3, r
+    assert "warning: round 1 failed:" in r.stderr and "the next round starts in 100ms" in r.stderr
+    beats = [e for e in lines_of(r) if e["event"] == "heartbeat"]
+    assert [b["round"] for b in beats] == [2] and beats[0]["connections"] == 10
+
+
+def test_refused_credentials_end_a_watch_with_4(sbx, cli):
+    r = cli("connections", "watch", "--all", "--rounds", "3", env=dict(sbx.env, MAKINI_CLIENT_SECRET="wrong"))
+    assert r.code == 4 and r.stdout == "", r

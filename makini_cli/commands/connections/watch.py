@@ -124,8 +124,12 @@ def watch(
                     if notable(row, fail_states):
                         notifier.send(notice_for(row, r.entries[row["id"]], fail_states))
 
+        def on_error(number: int, exc) -> None:
+            c.output.warn(f"round {number} failed: {exc.message.rstrip('.')}; the next round starts in {interval}")
+
         watcher = Watcher(one_round, history, every, fail_states, on_round, until=until_states,
-                          exit_on_change=exit_on_change, rounds=rounds, timeout=limit, blind=check.blind)
+                          exit_on_change=exit_on_change, rounds=rounds, timeout=limit, blind=check.blind,
+                          on_error=on_error)
         interrupted = True
         try:
             code = await watcher.run()
