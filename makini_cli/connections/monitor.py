@@ -151,7 +151,7 @@ class Watcher:
 
     def _verdict(self, this: Round) -> int | None:
         failing = any(r["health"] in self.fail_states for r in this.rows)
-        if self.until is not None and this.rows and all(r["health"] in self.until for r in this.rows):
+        if self.until is not None and all(r["health"] in self.until for r in this.rows):
             return 0
         if self.exit_on_change:
             seen = [r for r in this.changes if not this.baseline(r)]
