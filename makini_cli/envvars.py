@@ -44,6 +44,7 @@ RULES: dict[str, str] = {
     "MAKINI_CONNLOG_BACKUPS": "a whole number >= 1",
     "MAKINI_RETRY_MAX_ATTEMPTS": "a whole number >= 1",
     "MAKINI_RETRY_MAX_WAIT": "seconds >= 0",
+    "MAKINI_HISTORY_DAYS": "a number of days above 0 (default 90)",
 }
 
 TRUE = _TRUE = ("1", "true", "yes", "on")
@@ -124,7 +125,22 @@ _READERS = {
     "MAKINI_CONNLOG_BACKUPS": lambda n: integer(n, 0, minimum=1),
     "MAKINI_RETRY_MAX_ATTEMPTS": lambda n: integer(n, 0, minimum=1),
     "MAKINI_RETRY_MAX_WAIT": lambda n: number(n, 0.0, minimum=0.0),
+    "MAKINI_HISTORY_DAYS": lambda n: days(n, 90.0),
 }
+
+
+def days(name: str, default: float) -> float:
+    """A number of days above 0 (and below a century), else the default when unset."""
+    value = raw(name)
+    if value is None:
+        return default
+    try:
+        number_of_days = float(value)
+    except ValueError:
+        raise invalid(name, value) from None
+    if not (0 < number_of_days < 36600):
+        raise invalid(name, value)
+    return number_of_days
 
 
 def check_all() -> None:

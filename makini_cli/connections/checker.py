@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from ..api import connections as api
 from ..errors import AuthFailed, MakiniError
+from . import deep as probing
 from . import health
 
 T = TypeVar("T")
@@ -69,12 +70,15 @@ def _err(exc: MakiniError, operation: str | None) -> dict[str, Any]:
 
 
 def row_for(cid: str, conn: Any, *, h: health.Health, integ: Any = None, error: MakiniError | None = None,
-            operation: str | None = None, breaker: dict | None = None) -> dict[str, Any]:
+            operation: str | None = None, breaker: dict | None = None, started: float | None = None,
+            probes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     from ..output import age_seconds
+    from ..timeutil import format_rfc3339
 
     last = (integ.sync_updated_at if integ is not None else None) or (conn.last_sync if conn else None)
     age = age_seconds(last)
-    return {
+    now = time.time()
+    row = {
         "id": cid, "name": (conn.name if conn else None) or (integ.company_name if integ else None),
         "system": (conn.integration_name if conn else None) or (integ.provider if integ else None),
         "status": conn.status if conn else None, "health": h.state,
@@ -83,31 +87,41 @@ def row_for(cid: str, conn: Any, *, h: health.Health, integ: Any = None, error: 
         "reason": h.reason, "hint": h.hint.replace(" ID`", f" {cid}`") if h.hint and cid else h.hint,
         "breaker": (breaker or {}).get("state", "closed"),
         "error": _err(error, operation) if error is not None else None,
+        # when this connection was checked and how long its calls took (history, OpenMetrics)
+        "checked_at": format_rfc3339(now, timespec="milliseconds"),
+        "check_seconds": round(time.monotonic() - started, 3) if started is not None else 0.0,
     }
+    if probes is not None:  # --deep: the entity types that failed
+        row["failed_probes"] = probes
+    return row
 
 
 class Checker:
     """Checks connections with one client; built once per command run."""
 
     def __init__(self, client: Any, *, admin: dict[str, Any] | None, link: str | None,
-                 stale_after: float | None = None) -> None:
+                 stale_after: float | None = None, stuck_after: float | None = None,
+                 deep: bool = False) -> None:
         from .breaker import Breaker
 
         self.client = client
         self.admin = admin  # id -> Connection from the admin list; None when we have no admin API
         self.link = link
         self.stale_after = stale_after
+        self.stuck_after = stuck_after
+        self.deep = deep
         self.breaker = Breaker()
 
     async def check(self, cid: str) -> dict[str, Any]:
+        started = time.monotonic()
         conn = self.admin.get(cid) if self.admin is not None else None
         if self.admin is not None and conn is None:
             h = health.Health(health.ERROR, "no such connection in this application",
                               "check the id with `makini connections list`")
-            return row_for(cid, None, h=h)
+            return row_for(cid, None, h=h, started=started)
         verdict = health.from_admin_status(conn.status if conn else None, self.link)
         if verdict is not None:  # Inactive/Pending: Makini serves nothing, so nothing to ask
-            return row_for(cid, conn, h=verdict, breaker=self.breaker.view(cid))
+            return row_for(cid, conn, h=verdict, breaker=self.breaker.view(cid), started=started)
         integ = error = reach_error = None
         target = cid if self.admin is not None else None  # no admin API: the token's own connection
         try:
@@ -130,13 +144,19 @@ class Checker:
             age = age_seconds(integ.sync_updated_at)
         h = health.classify(sync_status=integ.sync_status if integ else None, age_seconds=age,
                             error=error, reach_error=reach_error, link_url=self.link,
-                            stale_after=self.stale_after)
+                            stale_after=self.stale_after, stuck_after=self.stuck_after)
         if self.admin is None and integ is not None and integ.id and cid and cid != integ.id:
             h = health.Health(health.ERROR, f"the configured token belongs to connection {integ.id}, not {cid}",
                               "log in with application credentials to check other connections")
+        probes = None
+        if self.deep and h.state in probing.PROBED:
+            results = await probing.probe(self.client, target)
+            h = probing.verdict(h, results)
+            probes = probing.failures(results)
         operation = f"GET {api.CURRENT}" if error is not None else "GET /api/raw/tables"
         return row_for(cid or (integ.id if integ is not None else None) or "", conn, h=h, integ=integ,
-                       error=error or reach_error, operation=operation, breaker=self.breaker.view(cid))
+                       error=error or reach_error, operation=operation, breaker=self.breaker.view(cid),
+                       started=started, probes=probes)
 
 
 async def admin_index(client: Any, ids: list[str] | None = None) -> dict[str, Any] | None:
@@ -157,6 +177,7 @@ LANE_WIDTH = 5
 
 async def check_all(client: Any, ids: Iterable[str] | None, *, concurrency: int, link_redirect: str | None,
                     client_id: str | None, stale_after: float | None = None,
+                    stuck_after: float | None = None, deep: bool = False,
                     progress: Callable[[int], None] | None = None,
                     on_total: Callable[[int], None] | None = None,
                     make_client: Callable[[], Any] | None = None) -> tuple[list[dict[str, Any]], float]:
@@ -189,7 +210,8 @@ async def check_all(client: Any, ids: Iterable[str] | None, *, concurrency: int,
     try:
         for lane in extra:
             batch_tokens(lane)
-        checkers = [Checker(c, admin=admin, link=link, stale_after=stale_after) for c in [client, *extra]]
+        checkers = [Checker(c, admin=admin, link=link, stale_after=stale_after, stuck_after=stuck_after, deep=deep)
+                    for c in [client, *extra]]
         rows = await bounded(ids, [ch.check for ch in checkers], concurrency,
                              on_done=(lambda i, r: progress(1)) if progress else None)
     finally:
@@ -198,10 +220,17 @@ async def check_all(client: Any, ids: Iterable[str] | None, *, concurrency: int,
     return rows, time.monotonic() - started
 
 
-def summary(rows: list[dict[str, Any]], seconds: float) -> str:
-    counts: dict[str, int] = {}
+def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Connections per state, every state named (zeros too), in STATES order."""
+    out = dict.fromkeys(health.STATES, 0)
     for row in rows:
-        counts[row["health"]] = counts.get(row["health"], 0) + 1
-    parts = [f"{counts[s]} {s}" for s in health.STATES if counts.get(s)]
+        out[row["health"]] = out.get(row["health"], 0) + 1
+    return out
+
+
+def summary(rows: list[dict[str, Any]], seconds: float | None) -> str:
+    by_state = counts(rows)
+    parts = [f"{n} {s}" for s, n in by_state.items() if n]
     noun = "connection" if len(rows) == 1 else "connections"
-    return f"{len(rows)} {noun}: {', '.join(parts) or 'none'} ({seconds:.1f}s)"
+    took = f" ({seconds:.1f}s)" if seconds is not None else ""
+    return f"{len(rows)} {noun}: {', '.join(parts) or 'none'}{took}"

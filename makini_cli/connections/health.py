@@ -7,7 +7,10 @@ Inputs, in the order they win:
 3. the answer of `GET /api/integrations/current` read with the connection's own token
    (`sync_status` inprogress/done/fulldone/error/fail), or the error that call raised,
 4. for `sync_status: error` only, a one-item reach probe, which tells "the source system does
-   not answer" (unreachable) from "the last sync failed but the system answers" (error).
+   not answer" (unreachable) from "the last sync failed but the system answers" (error);
+5. the operator's thresholds: a finished sync older than `stale_after` is `stale`, a sync in
+   progress for longer than `stuck_after` is `stuck` (and, with `--deep`, connections where some
+   entity types fail are `degraded`: connections/deep.py).
 """
 
 from __future__ import annotations
@@ -22,9 +25,17 @@ ERROR = "error"
 UNREACHABLE = "unreachable"
 INACTIVE = "inactive"
 CIRCUIT_OPEN = "circuit_open"
-STATES = (HEALTHY, SYNCING, NEEDS_REAUTH, ERROR, UNREACHABLE, INACTIVE, CIRCUIT_OPEN)
+DEGRADED = "degraded"
+STUCK = "stuck"
+STALE = "stale"
+UNKNOWN = "unknown"  # never a check's verdict: the "previous state" of a connection with no history
+STATES = (HEALTHY, SYNCING, DEGRADED, STUCK, STALE, NEEDS_REAUTH, ERROR, UNREACHABLE, INACTIVE, CIRCUIT_OPEN)
 OK_STATES = frozenset({HEALTHY, SYNCING})
 DEFAULT_FAIL_ON = frozenset(STATES) - OK_STATES
+# Worst first, for `--sort health` and the terminal's default order: nobody answers, then
+# something is broken, then something needs a person, then it works but not fully.
+SEVERITY = (UNREACHABLE, ERROR, NEEDS_REAUTH, CIRCUIT_OPEN, STUCK, DEGRADED, STALE, INACTIVE, SYNCING, HEALTHY)
+RANK = {state: n for n, state in enumerate(SEVERITY)}
 
 # Error codes (api/errors.py) that mean "nobody answered": the network, a timeout, or a gateway
 # status that Makini uses when the connected system is down.
@@ -104,16 +115,22 @@ def from_error(error: Any, link_url: str | None = None) -> Health:
 
 
 def from_sync(sync_status: Any, age_seconds: float | None, *, reach_error: Any = None,
-              link_url: str | None = None, stale_after: float | None = None) -> Health:
+              link_url: str | None = None, stale_after: float | None = None,
+              stuck_after: float | None = None) -> Health:
     """A verdict from `sync_status` (and, for `error`, from the reach probe's error if any)."""
     s = str(sync_status or "").strip().lower()
     ago = f" {_age(age_seconds)}" if age_seconds is not None else ""
     if s == "inprogress":
+        if stuck_after is not None and age_seconds is not None and age_seconds > stuck_after:
+            return Health(STUCK, f"a sync has been in progress for {_age(age_seconds, False)}, longer than "
+                          f"the allowed {_age(stuck_after, False)}",
+                          "the sync may hang in Makini or the source system; run `makini connections doctor ID` "
+                          "and send its support summary to Makini if it stays stuck")
         return Health(SYNCING, "a sync is in progress" + (f" (started or updated{ago})" if ago else ""))
     if s in ("done", "fulldone"):
         what = "full sync" if s == "fulldone" else "sync"
         if stale_after is not None and age_seconds is not None and age_seconds > stale_after:
-            return Health(ERROR, f"last {what} finished{ago}, older than the allowed {_age(stale_after, False)}",
+            return Health(STALE, f"last {what} finished{ago}, older than the allowed {_age(stale_after, False)}",
                           "Makini has not synced this connection lately; run `makini connections doctor ID`")
         return Health(HEALTHY, f"last {what} finished{ago}" if ago else f"last {what} finished")
     if s == "fail":
@@ -139,35 +156,46 @@ def from_sync(sync_status: Any, age_seconds: float | None, *, reach_error: Any =
 
 def classify(*, admin_status: Any = None, sync_status: Any = None, age_seconds: float | None = None,
              error: Any = None, reach_error: Any = None, link_url: str | None = None,
-             stale_after: float | None = None) -> Health:
+             stale_after: float | None = None, stuck_after: float | None = None) -> Health:
     admin = from_admin_status(admin_status, link_url)
     if admin is not None:
         return admin
     if error is not None:
         return from_error(error, link_url)
     return from_sync(sync_status, age_seconds, reach_error=reach_error, link_url=link_url,
-                     stale_after=stale_after)
+                     stale_after=stale_after, stuck_after=stuck_after)
 
 
-def parse_fail_on(text: str | None) -> frozenset[str]:
-    """`--fail-on`: comma-separated states, `none`, `all`, or `not-ok` (the default)."""
-    if text is None:
-        return DEFAULT_FAIL_ON
+def parse_states(values: str | list[str] | tuple[str, ...] | None, *, default: frozenset[str] = DEFAULT_FAIL_ON,
+                 allow_none: bool = True) -> frozenset[str]:
+    """States from repeated options and comma lists (`--fail-on error --fail-on stale,stuck`):
+    state names, `all`, `not-ok` (every state but healthy and syncing; also `problems`), and
+    `none` (nothing) where `allow_none`. No value at all gives `default`."""
+    if values is None or (not isinstance(values, str) and not values):
+        return default
+    parts = [p for v in ([values] if isinstance(values, str) else values) for p in v.replace(" ", "").split(",")]
     chosen: set[str] = set()
-    for part in text.replace(" ", "").split(","):
+    for part in parts:
+        part = part.lower()
         if not part:
             continue
-        if part == "none":
+        if part == "none" and allow_none:
             continue
         if part == "all":
             chosen.update(STATES)
-        elif part in ("not-ok", "notok", "default"):
+        elif part in ("not-ok", "notok", "default", "problems"):
             chosen.update(DEFAULT_FAIL_ON)
         elif part in STATES:
             chosen.add(part)
         else:
-            raise ValueError(f"unknown state {part!r}; one of: {', '.join(STATES)}, none, all, not-ok")
+            extra = ", none" if allow_none else ""
+            raise ValueError(f"unknown state {part!r}; one of: {', '.join(STATES)}, all, not-ok{extra}")
     return frozenset(chosen)
+
+
+def parse_fail_on(values: str | list[str] | None) -> frozenset[str]:
+    """`--fail-on`: states, `none`, `all`, or `not-ok` (the default)."""
+    return parse_states(values)
 
 
 def _age(seconds: float, suffix: bool = True) -> str:

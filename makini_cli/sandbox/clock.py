@@ -7,16 +7,19 @@ at once without sleeping.
 
 from __future__ import annotations
 
-from ..timeutil import format_rfc3339
-
+import math
 import threading
 import time
+
+from ..timeutil import format_rfc3339
+
+MAX_TIME_FACTOR = 1_000_000.0  # a day in a tenth of a second; beyond it times leave the calendar
 
 
 class Clock:
     def __init__(self, time_factor: float = 1.0, offset: float = 0.0) -> None:
-        if time_factor <= 0:
-            raise ValueError("time_factor must be positive")
+        if not (math.isfinite(time_factor) and 0 < time_factor <= MAX_TIME_FACTOR):
+            raise ValueError(f"time_factor must be above 0 and at most {MAX_TIME_FACTOR:g}")
         self.time_factor = float(time_factor)
         self._origin = time.time()
         self._offset = float(offset)

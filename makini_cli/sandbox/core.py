@@ -27,7 +27,8 @@ from .tokens import TokenService
 
 DAY = 86400.0
 CACHE_SIZE = -16000  # 16 MB page cache: serving memory stays bounded for any data size
-SCENARIOS = ("healthy", "syncing", "needs_reauth", "offline", "rate_limited", "forbidden", "slow")
+SCENARIOS = ("healthy", "syncing", "needs_reauth", "offline", "rate_limited", "forbidden", "slow",
+             "flapping")
 
 
 @dataclass

@@ -11,6 +11,12 @@
   forbidden     403 on the `entities` listed (default ["purchase-orders"]; a name also covers
                 its sub-resources such as purchase-orders.line-items)
   slow          every call waits `latency_ms` (default 800) first
+  flapping      breaks and heals on the sandbox clock: `down` (offline by default; needs_reauth,
+                forbidden, slow or rate_limited) for `down_for` clock seconds (default 300), then
+                healthy for `up_for` (default 300), over and over, from `start` (a clock time;
+                default: when the scenario is set). The `down` scenario's own parameters (mode,
+                entities, …) go beside them. With `sandbox serve --time-factor 60` a five-minute
+                outage lasts five seconds, so tests and demos see states change.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ DEFAULTS = {
     "rate_limited": {"limit_per_minute": 30},
     "forbidden": {"entities": ["purchase-orders"]},
     "slow": {"latency_ms": 800},
+    "flapping": {"down": "offline", "down_for": 300, "up_for": 300},
 }
+FLAPPING_DOWN = ("offline", "needs_reauth", "forbidden", "slow", "rate_limited")
 
 
 def _number(params: dict, name: str, minimum: float = 0) -> None:
@@ -60,7 +68,35 @@ def validate_params(scenario: str, params: dict) -> dict:
                            "VALIDATION_FAILED", errors={"entities": ["must be a list"]})
     elif scenario == "slow":
         _number(merged, "latency_ms")
+    elif scenario == "flapping":
+        if merged["down"] not in FLAPPING_DOWN:
+            raise ApiError(422, f"Scenario parameter 'down' must be one of {', '.join(FLAPPING_DOWN)}.",
+                           "VALIDATION_FAILED", errors={"down": ["invalid"]})
+        for name in ("down_for", "up_for"):
+            _number(merged, name, 0.001)
+        if "start" in merged:
+            _number(merged, "start")
+        inner = validate_params(merged["down"], {k: v for k, v in merged.items()
+                                                 if k not in ("down", "down_for", "up_for", "start")})
+        merged = {**inner, **merged}
     return merged
+
+
+def effective(sandbox, conn: dict) -> tuple[str, dict]:
+    """The scenario a connection shows now: a flapping one is `down` or healthy by the clock."""
+    params = json.loads(conn["scenario_params"] or "{}")
+    if conn["scenario"] != "flapping":
+        return conn["scenario"], params
+    if "start" not in params:
+        # Pin the cycle to when the scenario was set (set_scenario stamps updated_at), so later
+        # updates of the row cannot move it.
+        params["start"] = float(conn["updated_at"])
+        with sandbox.tx() as db:
+            db.execute("UPDATE connections SET scenario_params = ? WHERE key = ? AND scenario = 'flapping'",
+                       (json.dumps(params), conn["key"]))
+    down_for, up_for = float(params["down_for"]), float(params["up_for"])
+    phase = (sandbox.clock() - float(params["start"])) % (down_for + up_for)
+    return (params["down"], params) if phase < down_for else ("healthy", {})
 
 
 def sync_status(conn: dict) -> str:
@@ -75,9 +111,10 @@ def sync_status(conn: dict) -> str:
 async def apply(sandbox, conn: dict, *, entity: str | None) -> dict:
     """Enforce `conn`'s scenario for a request; `entity` None for /api/integrations/current.
 
-    Returns extra response headers (rate-limit counters)."""
-    scenario = conn["scenario"]
-    params = json.loads(conn["scenario_params"] or "{}")
+    Returns extra response headers (rate-limit counters). A flapping connection's `conn` is
+    changed to the scenario it shows now, so what the route serves next agrees with it."""
+    scenario, params = effective(sandbox, conn)
+    conn["scenario"], conn["scenario_params"] = scenario, json.dumps(params)
     headers: dict[str, str] = {}
     if scenario == "slow":
         await asyncio.sleep(float(params.get("latency_ms", 800)) / 1000)

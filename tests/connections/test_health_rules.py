@@ -54,10 +54,38 @@ def test_a_failed_probe_maps_to_a_state(error, state):
     assert health.classify(error=error).state == state
 
 
-def test_a_stale_sync_is_an_error_only_when_asked():
+def test_a_stale_sync_is_its_own_state_only_when_asked():
     assert health.classify(sync_status="done", age_seconds=7200).state == "healthy"
     h = health.classify(sync_status="done", age_seconds=7200, stale_after=3600)
-    assert h.state == "error" and "2h ago" in h.reason
+    assert h.state == "stale" and "2h ago" in h.reason and "older than the allowed 1h" in h.reason
+
+
+def test_a_sync_in_progress_too_long_is_stuck_only_when_asked():
+    assert health.classify(sync_status="inprogress", age_seconds=4 * 3600).state == "syncing"
+    h = health.classify(sync_status="inprogress", age_seconds=4 * 3600, stuck_after=3 * 3600)
+    assert h.state == "stuck" and h.reason == "a sync has been in progress for 4h, longer than the allowed 3h"
+    assert "doctor" in h.hint
+    assert health.classify(sync_status="inprogress", age_seconds=60, stuck_after=3600).state == "syncing"
+
+
+def test_the_default_fail_on_includes_degraded_stuck_and_stale():
+    assert {"degraded", "stuck", "stale"} <= health.DEFAULT_FAIL_ON
+    assert not {"healthy", "syncing"} & health.DEFAULT_FAIL_ON
+
+
+def test_states_come_from_repeated_options_and_comma_lists():
+    assert health.parse_states(["error", "stale,stuck", " unreachable "]) == {"error", "stale", "stuck", "unreachable"}
+    assert health.parse_states(["problems"]) == health.DEFAULT_FAIL_ON
+    assert health.parse_states([]) == health.DEFAULT_FAIL_ON
+    with pytest.raises(ValueError, match="unknown state 'none'"):
+        health.parse_states(["none"], allow_none=False)
+
+
+def test_worst_first_puts_unreachable_before_degraded_before_healthy():
+    order = sorted(health.STATES, key=health.RANK.get)
+    assert order[0] == "unreachable" and order[-1] == "healthy"
+    assert order.index("degraded") < order.index("inactive") < order.index("syncing")
+    assert set(health.SEVERITY) == set(health.STATES)
 
 
 def test_a_sync_time_ahead_of_our_clock_reads_just_now():

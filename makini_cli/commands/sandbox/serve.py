@@ -14,6 +14,7 @@ HELP = ("Serve the sandbox over HTTP (uvicorn, loopback by default) until Ctrl-C
         "makini sandbox serve",
         "makini sandbox serve --port 9000 --db :memory: --pos-per-connection 100000",
         "makini sandbox serve --webhook-url http://127.0.0.1:8080/hooks --webhook-secret s3cr3t",
+        "makini sandbox serve --db :memory: --time-factor 60",
         "makini --base-url http://127.0.0.1:8765 --sandbox connections status"))
 
 
@@ -24,8 +25,9 @@ def serve(
     seed: int = typer.Option(42, "--seed", help="Seed for the generated data (on a new database)."),
     pos_per_connection: int = typer.Option(40, "--pos-per-connection", min=0,
                                            help="Purchase orders per connection (on a new database)."),
-    time_factor: float = typer.Option(1.0, "--time-factor", min=0.0,
-                                      help="Clock speed: syncs and webhook retries run this many times faster."),
+    time_factor: float = typer.Option(1.0, "--time-factor", metavar="F",
+                                      help="Clock speed: syncs, scenarios (flapping) and webhook retries run "
+                                      "this many times faster (above 0, at most 1000000)."),
     webhook_url: str = typer.Option(None, "--webhook-url", help="Deliver webhooks to this URL."),
     webhook_secret: str = typer.Option(None, "--webhook-secret", envvar="MAKINI_WEBHOOK_SECRET",
                                        help="Secret that signs deliveries (env MAKINI_WEBHOOK_SECRET).", show_envvar=False),
@@ -38,7 +40,12 @@ def serve(
     from ...sandbox.app import create_app
     from ...sandbox.server import serve as run_server
 
+    from ...sandbox.clock import MAX_TIME_FACTOR
+
     c = ctx()
+    if not (0 < time_factor <= MAX_TIME_FACTOR):  # NaN fails this too
+        raise UsageError(f"bad --time-factor {time_factor:g}: expected a number above 0 and at most "
+                         f"{MAX_TIME_FACTOR:g}", hint="e.g. --time-factor 60: a minute of sandbox time per second")
     if not (0 <= port <= 65535):
         raise UsageError(f"bad --port {port}: expected 0-65535")
     if webhook_url:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from .._common import examples
-from .._health import all_opt, concurrency_opt, fail_on_opt, force_opt, health_run, ids_arg, stale_after_opt
+from .._health import status_command
 
 HELP = ("Sync status, last sync time and age, and the health classification of "
-        "connections (the same check as `connections status`, sync columns first).\n\n"
+        "connections: the same check and options as `connections status`, sync columns first "
+        "(stale: a finished sync older than --stale-after; stuck: a sync in progress for longer than "
+        "--stuck-after).\n\n"
         "Exit codes: 0 all healthy or syncing, 3 some connection in a --fail-on state, 4 credentials "
         "refused." + examples(
             "makini syncs status --all",
             "makini syncs status 09000207611898 -o json",
-            "makini syncs status --all --stale-after 12h --fail-on error"))
+            "makini syncs status --all --stale-after 12h --stuck-after 3h --fail-on stale,stuck",
+            "makini syncs status --all --sort age --summary"))
 
 
 def sync_columns():
@@ -22,13 +25,4 @@ def sync_columns():
             Column("health", "HEALTH", priority=70), Column("reason", "REASON", kind="text", priority=60)]
 
 
-def status(
-    ids: list[str] = ids_arg(),
-    all_: bool = all_opt(),
-    concurrency: int = concurrency_opt(),
-    fail_on: str = fail_on_opt(),
-    stale_after: str = stale_after_opt(),
-    force: bool = force_opt(),
-) -> None:
-    health_run(ids, all_=all_, concurrency=concurrency, fail_on=fail_on, stale_after=stale_after,
-               force=force, columns=sync_columns())
+status = status_command(sync_columns)
