@@ -1,0 +1,35 @@
+"""One-line summaries for group listings (`makini connections --help`), where a command's help
+opens with a sentence too long for one line. Commands not named here are summed up by their
+help's first sentence (makini_cli/helpfmt.py); a test keeps every summary a short whole sentence."""
+
+SUMMARIES = {
+    "auth status": "Show which credentials are in use and where each came from.",
+    "auth token": "Print a usable admin token, or a connection's token.",
+    "auth logout": "Forget the profile's secrets and cached tokens.",
+    "config list": "Show every setting, its value and where it came from.",
+    "config set": "Save a setting in the current profile.",
+    "connections list": "List the connections of the application.",
+    "connections create": "Create a connection from platform credentials.",
+    "connections metadata": "Show or change a connection's key/value metadata.",
+    "connections token": "Mint a fresh connection token and print it.",
+    "connections reconnect": "Print the Makini Link URL that reconnects a customer.",
+    "connections status": "Check the health of connections.",
+    "connections doctor": "Diagnose one connection and say why it fails.",
+    "connections errors": "Show the errors logged for one connection.",
+    "connections breaker": "Show or reset the circuit breakers.",
+    "syncs status": "Show the sync status and health of connections.",
+    "syncs wait": "Wait until a connection's sync finishes.",
+    "purchase-orders get": "Show one purchase order, by key or order number.",
+    "purchase-orders set-status": "Change an order's status.",
+    "purchase-orders export": "Stream every matching order to stdout or a file.",
+    "field-mappings fields": "Show the unified model's entities and fields.",
+    "field-mappings show": "Show how one connection fills an entity.",
+    "field-mappings compare": "Compare fill rates across connections.",
+    "field-mappings custom-fields": "List a connection's custom fields.",
+    "field-mappings diff": "Show what changed between two mapping files.",
+    "field-mappings preview": "Apply a mapping file to a few records of a connection.",
+    "field-mappings template": "Print a starter mapping file for an entity.",
+    "sandbox serve": "Serve the sandbox over HTTP until stopped.",
+    "sandbox info": "Show the sandbox's base URL, credentials and database.",
+    "sandbox reset": "Rebuild the sandbox's data from a seed.",
+}
