@@ -45,6 +45,13 @@ def iterate(client: MakiniClient, connection: str | None, domain: str, params: l
                            limit=limit, per_page=per_page)
 
 
+def iterate_pages(client: MakiniClient, connection: str | None, domain: str, params: list, *,
+                  per_page: int = DEFAULT_PER_PAGE):
+    """(page number, body, orders) per page, in order, the next page in flight (the body's
+    `meta.total` feeds a progress bar). The caller closes it (`aclose`) if it stops early."""
+    return client.pages(list_path(domain), connection=connection, params=params, per_page=per_page)
+
+
 def iterate_lines(client: MakiniClient, connection: str | None, domain: str, params: list, *,
                   limit: int | None = None, per_page: int = DEFAULT_PER_PAGE) -> AsyncIterator[Any]:
     return client.paginate(lines_path(domain), connection=connection, params=params,
