@@ -56,7 +56,11 @@ def main(
                                  help="Print the version, the Python version and the platform."),
 ) -> None:
     if output is not None and output not in ("table", "json", "ndjson", "csv", "yaml"):
-        raise typer.BadParameter("expected table, json, ndjson, csv or yaml", param_hint="'--output'")
+        # `-o x.csv` is a file name given where a format goes: say where a file goes
+        looks_like_file = "." in output or "/" in output
+        raise typer.BadParameter("expected table, json, ndjson, csv or yaml"
+                                 + ("; -o is a format, a file is -O/--output-file FILE (po export)"
+                                    if looks_like_file else ""), param_hint="'--output'")
     set_current(AppContext(GlobalOptions(
         profile=profile, sandbox=sandbox, output=output, query=query, base_url=base_url,
         timeout=timeout, debug=debug, no_color=no_color, insecure=insecure)))

@@ -45,7 +45,7 @@ def reference(run_cli, served, tmp_path: Path, *args: str) -> bytes:
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_resume_after_sigkill_equals_an_uninterrupted_export(served, run_cli, tmp_path, fmt):
     out = tmp_path / f"orders.{fmt}"
-    args = ("--format", fmt, "--per-page", "4")
+    args = ("-o", fmt, "--per-page", "4")
     served.knobs(latency_ms=120)  # slow pages, so the process dies mid-way
     proc = start_export(served, out, *args)
     wait_for_progress(proc, out, 12)
