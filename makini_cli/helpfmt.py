@@ -28,7 +28,8 @@ OPTIONS = {"connection": "ID", "base-url": "URL", "url": "URL", "webhook-url": "
            "secret-file": "FILE", "webhook-secret-file": "FILE", "output-file": "FILE",
            "db": "FILE", "set": "KEY=VALUE", "field": "KEY=VALUE", "filter": "FILTER",
            "sort": "FIELD[:asc|desc]", "output": "FORMAT", "format": "FORMAT", "store": "STORE",
-           "order-no": "NUMBER", "time-factor": "FACTOR", "retry-scale": "FACTOR"}
+           "order-no": "NUMBER", "secret": "SECRET",
+           "webhook-secret": "SECRET", "signature": "SIG", "time-factor": "FACTOR", "retry-scale": "FACTOR"}
 
 _BY_TYPE = {"integer": "N", "int": "N", "int range": "N", "integer range": "N", "float": "NUMBER",
             "float range": "NUMBER"}

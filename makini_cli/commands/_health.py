@@ -129,9 +129,11 @@ class _Progress:
             return
         # rich only when a bar is drawn (a terminal, two connections or more)
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        from ._progress import count_column
+
+        self.bar = Progress(TextColumn("checking"), BarColumn(), count_column(), TimeElapsedColumn(),
                             console=Console(file=self.output.stderr), transient=True)
         self.bar.start()
         self.task = self.bar.add_task("check", total=total)
