@@ -17,6 +17,7 @@ SUMMARIES = {
     "connections doctor": "Diagnose one connection and say why it fails.",
     "connections errors": "Show the errors logged for one connection.",
     "connections breaker": "Show or reset the circuit breakers.",
+    "connections platforms": "List the systems Makini connects to, with their slugs.",
     "syncs status": "Show the sync status and health of connections.",
     "syncs wait": "Wait until a connection's sync finishes.",
     "purchase-orders get": "Show one purchase order, by key or order number.",

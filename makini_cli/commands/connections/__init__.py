@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from . import breaker, create, disconnect, doctor, errors, get, metadata, reconnect, status, token
+from . import breaker, create, disconnect, doctor, errors, get, metadata, platforms, reconnect, status, token
 from . import list as list_
 
 app = typer.Typer(help="Connections: list them, check their health, disconnect, reconnect, diagnose.",
@@ -27,3 +27,4 @@ app.command("status", help=status.HELP)(status.status)
 app.command("doctor", help=doctor.HELP)(doctor.doctor)
 app.command("errors", help=errors.HELP)(errors.errors)
 app.command("breaker", help=breaker.HELP)(breaker.breaker_cmd)
+app.command("platforms", help=platforms.HELP)(platforms.platforms)
