@@ -88,6 +88,16 @@ async def get(client: MakiniClient, connection: str | None, domain: str, key: st
         raise
 
 
+async def by_order_no(client: MakiniClient, connection: str | None, domain: str, order_no: str,
+                      *, limit: int = 5) -> list[dict]:
+    """The orders whose `orderNo` is exactly `order_no` (more than one: different sites)."""
+    params = query.build([query.Filter("orderNo", "eq", order_no)])
+    body = await client.get(list_path(domain), connection=connection,
+                            params=params + [("page", "1"), ("per_page", str(limit))])
+    found = body.get("data") if isinstance(body, dict) else None
+    return [o for o in found or [] if isinstance(o, dict) and str(o.get("orderNo")) == order_no]
+
+
 async def lines_of(client: MakiniClient, connection: str | None, domain: str, key: str) -> list:
     """An order's line items: embedded in the order (spec: PurchaseOrder.lineItems)."""
     order = await get(client, connection, domain, key)
