@@ -98,7 +98,10 @@ def test_create_show_token_prints_it_too(sbx, cli, tmp_path):
 def test_create_reports_server_validation_and_bad_input(sbx, cli):
     r = cli("connections", "create", "--provider", "nope", "--name", "B", "--email", "b@b.example",
             "--credentials-file", "-", input="{}", env=sbx.env)
-    assert r.code == 2 and "Unknown provider 'nope'" in r.stderr
+    assert r.code == 2 and "unknown provider 'nope'" in r.stderr  # refused before it is sent
+    r = cli("connections", "create", "--provider", "fiix", "--name", "B", "--email", "not-an-email",
+            "--credentials-file", "-", input="{}", env=sbx.env)
+    assert r.code == 2 and "valid email address" in r.stderr  # Makini's own validation
     r = cli("connections", "create", "--provider", "fiix", "--name", "B", "--email", "b@b.example",
             "--credentials-file", "-", input="[1, 2]", env=sbx.env)
     assert r.code == 2 and "expected a JSON object" in r.stderr
