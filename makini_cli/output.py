@@ -24,6 +24,7 @@ class Column:
     header: str | None = None
     fmt: Callable[[Any, dict], str] | None = None  # table-only rendering (colour, relative time)
     justify: str = "left"
+    no_wrap: bool = False  # never fold the value over lines (an id to copy)
 
     @property
     def title(self) -> str:
@@ -224,7 +225,7 @@ class Output:
             cols = columns or _columns_from(rows)
             table = Table(box=box.SIMPLE_HEAD, title=title, show_edge=False)
             for col in cols:
-                table.add_column(col.title, overflow="fold", justify=col.justify)
+                table.add_column(col.title, overflow="fold", justify=col.justify, no_wrap=col.no_wrap)
             for row in rows:
                 table.add_row(*[(col.fmt(pick(row, col.key), row) if col.fmt and self.stdout_tty
                                  else cell(pick(row, col.key))) for col in cols])

@@ -61,14 +61,22 @@ async def webhook_deliveries(client: MakiniClient, *, limit: int = 50,
     if status:
         params.append(("status", status))
     data = await _call(client, "GET", DELIVERIES, params=params)
-    return data if isinstance(data, list) else []
+    return [_numbers(row) for row in data] if isinstance(data, list) else []
+
+
+def _numbers(row: Any) -> Any:
+    """A duration is no money: a plain number (the client parses JSON numbers as Decimal, which
+    would print as a string), as in the local delivery log."""
+    if isinstance(row, dict) and row.get("duration_ms") is not None:
+        row["duration_ms"] = float(row["duration_ms"])
+    return row
 
 
 async def redeliver(client: MakiniClient, delivery_id: str) -> dict:
     """Have the sandbox send a delivery again now (a `whd_` delivery or `wha_` attempt id)."""
     path = f"{DELIVERIES}/{seg(delivery_id)}/redeliver"
     try:
-        return await _call(client, "POST", path)
+        return _numbers(await _call(client, "POST", path))
     except NotFound:
         raise NotFound(f"the sandbox has no delivery {delivery_id!r}",
                        hint="list them with `makini --sandbox webhooks logs`") from None

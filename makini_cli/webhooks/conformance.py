@@ -107,7 +107,7 @@ class _Tester:
             error = f"no answer within {self.ack_timeout:g} s"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        duration = (time.perf_counter() - start) * 1000.0
+        duration = round((time.perf_counter() - start) * 1000.0, 2)  # ms, as the delivery log keeps them
         if status is not None and 300 <= status < 400:
             self.redirects.append((check, location or "(no Location header)"))
         if self.log is not None:
@@ -123,7 +123,8 @@ class _Tester:
                       *, retry: bool = True) -> list[_Attempt]:
         """Send once; on failure re-send on the schedule. Returns every attempt."""
         attempts = [await self.post(check, event, body, headers, 1)]
-        if retry and not attempts[-1].ok and not self.unreachable(attempts):
+        if retry and not attempts[-1].ok and not self.unreachable(attempts) \
+                and not rejects_signature(attempts[-1]):
             for delay in self.schedule.delays():
                 await asyncio.sleep(delay)
                 attempts.append(await self.post(check, event, body, headers, len(attempts) + 1))
@@ -143,6 +144,15 @@ class _Tester:
                 HEADER: sign(body, secret if secret is not None else self.secret)}
 
 
+# A receiver answers 401/403 to a signature it does not accept: a verdict, not a hiccup. Sending
+# the same bytes again cannot change it, so a signed delivery refused this way is not retried.
+SIGNATURE_REFUSED = (401, 403)
+
+
+def rejects_signature(attempt: _Attempt) -> bool:
+    return attempt.status_code in SIGNATURE_REFUSED
+
+
 def _describe(attempts: list[_Attempt]) -> str:
     parts = [f"#{a.attempt}: {a.status_code if a.status_code is not None else a.error} "
              f"({a.duration_ms:.0f} ms)" for a in attempts]
@@ -154,6 +164,10 @@ def _verdict(attempts: list[_Attempt]) -> tuple[str, str]:
     first = attempts[0]
     if first.ok:
         return PASS, f"{first.status_code} in {first.duration_ms:.0f} ms"
+    if rejects_signature(first) and len(attempts) == 1:
+        return FAIL, (f"rejected with {first.status_code} in {first.duration_ms:.0f} ms: the endpoint "
+                      "refused the signature; check that it verifies with the same secret as this test "
+                      "(--secret-file or MAKINI_WEBHOOK_SECRET), against the raw body")
     redirect = next((a for a in attempts if a.status_code and 300 <= a.status_code < 400), None)
     hint = (f"; redirected to {redirect.location}: point Makini at the final URL"
             if redirect else "")
@@ -167,7 +181,7 @@ def _verdict(attempts: list[_Attempt]) -> tuple[str, str]:
 def _acknowledged(name: str, deliveries: list[list[_Attempt]], started: float,
                   what: str) -> Check:
     """One check over one or more deliveries: its result is the worst of theirs."""
-    duration = (time.perf_counter() - started) * 1000.0
+    duration = round((time.perf_counter() - started) * 1000.0, 2)
     verdicts = [_verdict(attempts) for attempts in deliveries]
     rows = [asdict(a) for attempts in deliveries for a in attempts]
     for result in (FAIL, WARN):
@@ -179,7 +193,7 @@ def _acknowledged(name: str, deliveries: list[list[_Attempt]], started: float,
 
 
 def _rejected(name: str, attempt: _Attempt, started: float, what: str, danger: str) -> Check:
-    duration = (time.perf_counter() - started) * 1000.0
+    duration = round((time.perf_counter() - started) * 1000.0, 2)
     rows = [asdict(attempt)]
     code = attempt.status_code
     if code is not None and 400 <= code < 500:

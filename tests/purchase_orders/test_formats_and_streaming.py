@@ -9,9 +9,9 @@ import io
 import os
 import subprocess
 import sys
-import pty
 import time
 
+from tests.pty_run import on_a_terminal
 from tests.purchase_orders.conftest import ndjson
 
 PO_PATH = "/api/erp/purchase-orders"
@@ -116,26 +116,10 @@ def test_list_all_shows_progress_on_a_terminal_with_thousands_separators(served,
                                                     "delay_ms": 1500})
     out = tmp_path / "orders.ndjson"
     # stdout to a file, stderr on a terminal: the bar belongs on stderr only
-    main, child = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKINI_") or k == "MAKINI_CONFIG_DIR"}
-    env.update(served.env, COLUMNS="200", NO_COLOR="1")
     with open(out, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "makini_cli", "po", "list", "-c", served.healthy,
-                                 "--all", "-o", "ndjson"], stdin=subprocess.DEVNULL, stdout=fh,
-                                stderr=child, env=env)
-        os.close(child)
-        chunks = []
-        while True:
-            try:
-                data = os.read(main, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(main)
-        assert proc.wait(timeout=60) == 0
-    screen = b"".join(chunks).decode(errors="replace")
+        code, screen = on_a_terminal(["po", "list", "-c", served.healthy, "--all", "-o", "ndjson"],
+                                     served.env, columns=200, stdout=fh)
+    assert code == 0
     assert "listing" in screen and "/1,240" in screen
     assert len(ndjson(out.read_text())) == 1_240
 

@@ -85,7 +85,7 @@ def _render_doctor(c, report: dict) -> None:
     typer.echo(f"\nConclusion: {conclusion['summary']}")
     for action in conclusion["actions"]:
         typer.echo(f"  - {action}")
-    if report["outbound_ips"]:
-        typer.echo(f"\nMakini's outbound IPs (allow them through the firewall of an on-premises system): "
-                   f"{', '.join(report['outbound_ips'])}")
+    ips = ", ".join(report["outbound_ips"])
+    if ips and not any(ips in action for action in conclusion["actions"]):  # said once, not twice
+        typer.echo(f"\nMakini's outbound IPs (allow them through the firewall of an on-premises system): {ips}")
     typer.echo("\n" + support_text(report["support"]))
