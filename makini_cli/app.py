@@ -35,7 +35,7 @@ GROUPS: list[tuple[str, str, tuple[str, ...], str]] = [
 
 def _version(value: bool) -> None:
     if value:
-        from .main import version_line
+        from .version import version_line
 
         typer.echo(version_line())
         raise typer.Exit()

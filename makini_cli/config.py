@@ -26,7 +26,10 @@ KEYS: dict[str, tuple[str | None, Any, type, str]] = {
     "output": ("MAKINI_OUTPUT", None, str, "default output format: table|json|ndjson|csv|yaml"),
     "timeout": ("MAKINI_TIMEOUT", 30.0, float, "request timeout in seconds"),
     "link_redirect": (None, None, str, "redirect URI for Makini Link URLs (reconnect)"),
+    "credential_store": ("MAKINI_CREDENTIAL_STORE", "file", str,
+                         "where secrets are kept: file (credentials.toml, 0600) or keyring (the OS keyring)"),
 }
+CREDENTIAL_STORES = ("file", "keyring")
 
 
 class Value:
@@ -89,6 +92,8 @@ def coerce(key: str, raw: Any, where: str) -> Any:
         raise UsageError(f"{where}: {key} must be a {typ.__name__}, got {raw!r}") from None
     if key == "timeout" and not (0 < value <= 3600):
         raise UsageError(f"{where}: timeout must be between 0 and 3600 seconds, got {raw!r}")
+    if key == "credential_store" and value not in CREDENTIAL_STORES:
+        raise UsageError(f"{where}: credential_store must be file or keyring, got {raw!r}")
     if key == "output" and value not in OUTPUT_FORMATS:
         raise UsageError(f"{where}: output must be one of {', '.join(OUTPUT_FORMATS)}, got {raw!r}")
     if key == "base_url" and value != EMBEDDED_URL and not value.startswith(("http://", "https://")):

@@ -14,24 +14,11 @@ def _wants_version(args: list[str]) -> bool:
     return False
 
 
-def version_info() -> dict[str, str]:
-    """makini's version, the Python running it and the platform: what a bug report needs.
-    From `sys` only: the `platform` module costs start-up time."""
-    from . import __version__
-
-    v = sys.version_info
-    python = f"{v.major}.{v.minor}.{v.micro}" + ("" if v.releaselevel == "final" else f"{v.releaselevel[0]}{v.serial}")
-    return {"makini": __version__, "python": python, "platform": sys.platform}
-
-
-def version_line() -> str:
-    info = version_info()
-    return f"makini {info['makini']} (Python {info['python']}, {info['platform']})"
-
-
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if _wants_version(args):
+        from .version import version_line
+
         sys.stdout.write(version_line() + "\n")
         sys.exit(0)
     from .handler import run

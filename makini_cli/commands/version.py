@@ -9,7 +9,7 @@ HELP = ("Print makini's version, the Python version and the platform (JSON when 
 
 
 def command() -> None:
-    from ..main import version_info, version_line
+    from ..version import version_info, version_line
 
     out = ctx().output
     if out.format == "table" and not out.query:

@@ -102,8 +102,8 @@ def test(url: str = typer.Argument(..., help="The endpoint's URL."),
     summary = ", ".join(f"{n} {r.lower()}" for r, n in counts.items() if n)
     failed = [ch.name for ch in report.checks if ch.required and ch.result == "FAIL"]
     signed = [ch for ch in report.checks if ch.name.startswith("delivers ")]
-    if signed and all(ch.attempts and ch.attempts[0].get("status_code") in conformance.SIGNATURE_REFUSED
-                      for ch in signed):
+    if signed and all(ch.attempts and all(a.get("status_code") in conformance.SIGNATURE_REFUSED
+                                          for a in ch.attempts) for ch in signed):
         c.output.note("the endpoint refuses the signature of every signed delivery "
                       f"({signed[0].attempts[0]['status_code']}): it verifies with another secret, or "
                       "over a re-serialised body; check its secret against --secret-file")
