@@ -42,6 +42,10 @@ def run(args: list[str]) -> int:
         completing = bool(os.environ.get("_MAKINI_COMPLETE"))
         command = typer.main.get_command(register(_invoked_group(args, group_names(), GLOBAL_VALUED),
                                                   full=completing))
+        if completing:  # global options after the command, ids, formats, entities (shellcomplete.py)
+            from .shellcomplete import prepare
+
+            prepare(command)
         args = hoist_globals(command, args)
         result = command.main(args=args, prog_name="makini", standalone_mode=False)
         sys.stdout.flush()  # a closed pipe must surface here, not at interpreter exit
