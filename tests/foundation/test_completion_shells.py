@@ -19,14 +19,29 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
+BASH_COMPLETION = Path("/usr/share/bash-completion/bash_completion")
+
+# name -> (executable, argv, setup typed at the prompt, which cases). "source" variants run every
+# case; the others install the script the way the README says and check that it loads.
 SHELLS = {
-    "bash": (["bash", "--norc", "--noprofile"],
-             ["PS1='$ '", f"source {REPO / 'completions' / 'makini.bash'}"]),
-    "zsh": (["zsh", "-f"],
-            ["PROMPT='$ '", "autoload -Uz compinit && compinit -u", f"source {REPO / 'completions' / '_makini'}"]),
-    "fish": (["fish", "--no-config"],
+    "bash": ("bash", ["bash", "--norc", "--noprofile"],
+             ["PS1='$ '", "source <(makini completion bash)"], "all"),
+    "bash-completion": ("bash", ["bash", "--norc", "--noprofile"],
+                        ["PS1='$ '", "mkdir -p $XDG_DATA_HOME/bash-completion/completions",
+                         "makini completion bash > $XDG_DATA_HOME/bash-completion/completions/makini",
+                         f"source {BASH_COMPLETION}"], "install"),
+    "zsh": ("zsh", ["zsh", "-f"],
+            ["PROMPT='$ '", "autoload -Uz compinit && compinit -u", "source <(makini completion zsh)"], "all"),
+    "zsh-fpath": ("zsh", ["zsh", "-f"],
+                  ["PROMPT='$ '", "mkdir -p ~/.zfunc && makini completion zsh > ~/.zfunc/_makini",
+                   "fpath=(~/.zfunc $fpath)", "autoload -Uz compinit && compinit -u"], "install"),
+    "fish": ("fish", ["fish", "--no-config"],
              ["function fish_prompt; echo -n '$ '; end", "set -g fish_autosuggestion_enabled 0",
-              f"source {REPO / 'completions' / 'makini.fish'}"]),
+              "makini completion fish | source"], "all"),
+    "fish-autoload": ("fish", ["fish"],
+                      ["function fish_prompt; echo -n '$ '; end", "set -g fish_autosuggestion_enabled 0",
+                       "mkdir -p ~/.config/fish/completions",
+                       "makini completion fish > ~/.config/fish/completions/makini.fish"], "install"),
 }
 
 # (typed, what the line must read after one TAB)
@@ -42,6 +57,7 @@ CASES = [
     ("makini mappings show purchase-orders.l", "makini mappings show purchase-orders.line-items"),
     ("makini help exit", "makini help exit-codes"),
 ]
+INSTALL_CASES = [CASES[0], CASES[3]]
 
 
 class Pane:
@@ -96,26 +112,30 @@ def home(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("shell", list(SHELLS))
-def test_tab_completes_commands_options_formats_ids_and_entities(shell, home):
-    argv, setup = SHELLS[shell]
-    if not shutil.which(argv[0]):
+@pytest.mark.parametrize("variant", list(SHELLS))
+def test_tab_completes_commands_options_formats_ids_and_entities(variant, home, tmp_path):
+    shell, argv, setup, which = SHELLS[variant]
+    if not shutil.which(shell):
         pytest.skip(f"{shell} is not installed (apt-get install {shell})")
-    env = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "TERM": "xterm-256color",
+    if variant == "bash-completion" and not BASH_COMPLETION.exists():
+        pytest.skip("the bash-completion package is not installed (apt-get install bash-completion)")
+    user = tmp_path / "home"  # each shell its own home: an installed script must not leak into the next
+    user.mkdir()
+    env = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin", "HOME": str(user), "TERM": "xterm-256color",
            "LANG": "C.UTF-8", "MAKINI_CONFIG_DIR": str(home / "makini"),
-           "XDG_CONFIG_HOME": str(home / f"{shell}-config"), "XDG_DATA_HOME": str(home / f"{shell}-data")}
-    pane = Pane(home, argv, env)
+           "XDG_CONFIG_HOME": str(user / ".config"), "XDG_DATA_HOME": str(user / ".local" / "share")}
+    pane = Pane(tmp_path, argv, env)
     try:
-        pane.wait(lambda: pane.line() != "", f"{shell} started")
+        pane.wait(lambda: pane.line() != "", f"{variant} started")
         for command in setup:
             pane.run(command)
         failures = []
-        for typed, expected in CASES:
+        for typed, expected in (CASES if which == "all" else INSTALL_CASES):
             pane.send("C-u")
             pane.send("-l", typed)
             pane.send("Tab")
             try:
-                pane.wait(lambda: pane.line().endswith(expected), f"{shell}: {typed!r}<TAB>", timeout=15)
+                pane.wait(lambda: pane.line().endswith(expected), f"{variant}: {typed!r}<TAB>", timeout=15)
             except AssertionError:
                 failures.append(f"{typed!r}<TAB> showed {pane.line()!r}, expected {expected!r}")
         pane.send("C-u")
