@@ -1,9 +1,12 @@
 """Async pages, read by a synchronous writer: `po list --all` writes each order as it arrives
 (NDJSON, CSV, a JSON array) instead of holding 50,000 of them before the first line.
 
-The output module writes from plain iterators; the API layer is async. `batches` runs one event
-loop by hand and hands the writer one page at a time, so memory holds a page or two whatever
-the count, and a reader that stops early (`| head -1`) closes the pages and the client at once."""
+The output module writes from plain iterators; the API layer is async. `batches` runs the API
+calls on an event loop in a worker thread and hands what they yield (pages) to the caller through
+a queue of `depth` items: the next pages are fetched and parsed while the current one is written,
+memory holds a few pages whatever the count, and a reader that stops early (`| head -1`, Ctrl-C)
+cancels the calls and closes the client at once. Errors are raised in the caller's thread, so
+the one handler reports them."""
 
 from __future__ import annotations
 
@@ -11,34 +14,71 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 
-def batches(c: Any, start: Callable[[Any], Awaitable[AsyncIterator[Any]]], **client_kw: Any) -> Iterator[Any]:
+def batches(c: Any, start: Callable[[Any], Awaitable[AsyncIterator[Any]]], *, depth: int = 2,
+            **client_kw: Any) -> Iterator[Any]:
     """Each item of the async iterator that `start(client)` returns, in order. `start` may make
-    calls first (lookups); the client is made, and closed, here."""
+    calls first (lookups); the client is made, and closed, in the worker."""
     import asyncio
+    import queue
+    import threading
 
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
     loop = asyncio.new_event_loop()
-    client = stream = None
+    running: dict[str, asyncio.Task] = {}
 
-    async def begin() -> AsyncIterator[Any]:
-        nonlocal client
-        client = c.make_client(**client_kw)
-        return await start(client)
-
-    async def step() -> Any:
-        return await stream.__anext__()
-
-    try:
-        stream = loop.run_until_complete(begin())
-        while True:
+    async def put(message: tuple[str, Any]) -> None:
+        while not stop.is_set():  # a bounded wait, so a reader that left cannot strand us
             try:
-                item = loop.run_until_complete(step())
-            except StopAsyncIteration:
+                await asyncio.to_thread(handoff.put, message, True, 0.2)
                 return
-            yield item
-    finally:
-        if stream is not None and hasattr(stream, "aclose"):
-            loop.run_until_complete(stream.aclose())
-        if client is not None:
-            loop.run_until_complete(client.aclose())
+            except queue.Full:
+                continue
+        raise asyncio.CancelledError
+
+    async def produce() -> None:
+        client = c.make_client(**client_kw)
+        try:
+            stream = await start(client)
+            try:
+                async for item in stream:
+                    await put(("item", item))
+            finally:
+                if hasattr(stream, "aclose"):
+                    await stream.aclose()
+            await put(("done", None))
+        except asyncio.CancelledError:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - raised again in the reader's thread
+            await put(("error", exc))
+        finally:
+            await client.aclose()
+
+    def work() -> None:
+        running["task"] = loop.create_task(produce())
+        loop.run_until_complete(running["task"])
         loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+
+    worker = threading.Thread(target=work, name="makini-pages", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = handoff.get()
+            if kind == "item":
+                yield value
+            elif kind == "done":
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        task = running.get("task")
+        if task is not None and not task.done():
+            loop.call_soon_threadsafe(task.cancel)
+        while worker.is_alive():
+            try:  # make room for a put in flight, then let the worker finish closing
+                handoff.get(timeout=0.05)
+            except queue.Empty:
+                pass
         loop.close()
