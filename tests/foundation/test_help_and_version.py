@@ -3,7 +3,6 @@ Python version and platform, help topics, group listings of whole sentences, one
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys

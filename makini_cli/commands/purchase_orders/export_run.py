@@ -9,7 +9,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
 from ...context import AppContext
 from ...errors import MakiniError, UsageError
