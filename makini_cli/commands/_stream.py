@@ -19,6 +19,7 @@ def batches(c: Any, start: Callable[[Any], Awaitable[AsyncIterator[Any]]], *, de
     """Each item of the async iterator that `start(client)` returns, in order. `start` may make
     calls first (lookups); the client is made, and closed, in the worker."""
     import asyncio
+    import contextlib
     import queue
     import threading
 
@@ -50,15 +51,21 @@ def batches(c: Any, start: Callable[[Any], Awaitable[AsyncIterator[Any]]], *, de
         except asyncio.CancelledError:
             pass
         except BaseException as exc:  # noqa: BLE001 - raised again in the reader's thread
-            await put(("error", exc))
+            with contextlib.suppress(asyncio.CancelledError):  # the reader may have gone meanwhile
+                await put(("error", exc))
         finally:
-            await client.aclose()
+            with contextlib.suppress(asyncio.CancelledError):
+                await client.aclose()
 
     def work() -> None:
         running["task"] = loop.create_task(produce())
-        loop.run_until_complete(running["task"])
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
+        # Nothing may escape this thread: it would be printed, traceback and all, on stderr.
+        # Errors travel through the queue; a cancellation is the reader's own doing.
+        with contextlib.suppress(BaseException):
+            loop.run_until_complete(running["task"])
+        with contextlib.suppress(BaseException):
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
 
     worker = threading.Thread(target=work, name="makini-pages", daemon=True)
     worker.start()
@@ -82,3 +89,15 @@ def batches(c: Any, start: Callable[[Any], Awaitable[AsyncIterator[Any]]], *, de
             except queue.Empty:
                 pass
         loop.close()
+
+
+def primed(items: Iterator[Any]) -> Iterator[Any]:
+    """`items` with its first one already fetched: a failure before the first item is raised
+    here, before a writer has printed anything (a `[` with no records and an error after it)."""
+    import itertools
+
+    try:
+        first = next(items)
+    except StopIteration:
+        return iter(())
+    return itertools.chain([first], items)

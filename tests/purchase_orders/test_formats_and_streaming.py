@@ -11,10 +11,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.pty_run import on_a_terminal
 from tests.purchase_orders.conftest import ndjson
 
 PO_PATH = "/api/erp/purchase-orders"
+# the pages are read in a worker thread: nothing may escape it (it would print a traceback)
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 
 
 def test_output_csv_is_a_format_and_writes_no_file_named_csv(cli, ro, tmp_path, monkeypatch):
@@ -95,6 +99,22 @@ def test_list_all_piped_into_head_exits_141_without_a_traceback(ro):
     assert "status=141" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_failure_before_the_first_order_prints_no_data(cli, ro):
+    for fmt in ("json", "ndjson", "csv"):
+        r = cli("po", "list", "-c", "99999999999999", "--all", "-o", fmt, env=ro.env)
+        assert r.code in (1, 4) and r.stdout == "", r  # not a lone `[` or a header
+        assert "Traceback" not in r.stderr
+
+
+def test_a_failure_mid_stream_keeps_what_was_written_whole(cli, served):
+    served.grow(served.healthy, 1_000)
+    served.admin("POST", "/_sandbox/faults", json={"method": "GET", "path_prefix": PO_PATH, "after": 1,
+                                                    "times": None, "fault": "status", "status": 404})
+    r = cli("po", "list", "-c", served.healthy, "--all", "-o", "ndjson", env=served.env)
+    assert r.code == 1 and "Traceback" not in r.stderr
+    assert [o["key"] for o in ndjson(r.stdout)] == [o["key"] for o in served.orders(served.healthy)[:500]]
+
+
 def test_list_all_streams_every_format_with_the_same_orders(cli, ro):
     reference = ro.orders(ro.healthy)
     r = cli("po", "list", "-c", ro.healthy, "--all", "-o", "ndjson", env=ro.env)
@@ -168,3 +188,22 @@ def test_a_slow_connection_is_named_while_the_others_go_on(cli, served, tmp_path
     assert len(slow) == 1, r.stderr  # said once, while it waited
     assert slow[0].startswith(f"connection {served.healthy} is slow: no page for ") and "orders so far)" in slow[0]
     assert len(ndjson(out.read_text())) == 80
+
+
+def test_ctrl_c_while_list_all_streams_exits_130_quietly(served):
+    import signal
+
+    served.grow(served.healthy, 1_000)
+    served.admin("POST", "/_sandbox/faults", json={"method": "GET", "path_prefix": PO_PATH, "after": 1,
+                                                    "times": None, "fault": "slow", "delay_ms": 30_000})
+    env = dict(os.environ, **served.env)
+    proc = subprocess.Popen([sys.executable, "-m", "makini_cli", "po", "list", "-c", served.healthy, "--all",
+                             "-o", "ndjson"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        assert proc.stdout.readline().startswith(b'{"key":"')  # the first page is out; the second hangs
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .._common import check_domain, connection_option, ctx, domain_option, examples, require_connection
-from .._stream import batches
+from .._stream import batches, primed
 from .options import (filter_option, mapping_option, match_option, since_option, sort_option,
                       status_option, until_option, updated_since_option, vendor_option)
 
@@ -86,9 +86,9 @@ def list_orders(connection: str = connection_option(), domain: str = domain_opti
         out.emit(collected, columns=columns)
     elif bar is not None:
         with bar:
-            out.emit_stream(rows(), columns=columns)
+            out.emit_stream(primed(rows()), columns=columns)
     else:
-        out.emit_stream(rows(), columns=columns)
+        out.emit_stream(primed(rows()), columns=columns)
 
 
 async def _pages(po, client, conn, domain, params, limit, bar):
