@@ -86,7 +86,8 @@ class KeyringCredentialStore(CredentialStore):
                 self._ring = Keyring()
             except KeyringUnavailable as exc:
                 self._unavailable = exc
-                self._warn(f"credential_store is keyring, but {exc.message}: using {self.path}")
+                hint = f" ({exc.hint})" if exc.hint else ""
+                self._warn(f"credential_store is keyring, but {exc.message}{hint}: using {self.path}")
         return self._ring
 
     def _from_ring(self, profile: str, name: str) -> str | None:

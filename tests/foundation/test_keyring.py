@@ -139,3 +139,14 @@ def test_the_keyring_library_is_imported_only_when_that_store_is_used(config_dir
     env = {"MAKINI_CLIENT_ID": "x", "MAKINI_CLIENT_SECRET": "y"}
     assert "keyring" not in _modules_after(["auth", "status", "-o", "json"], env)
     assert "keyring" in _modules_after(["auth", "status", "-o", "json"], {"MAKINI_CREDENTIAL_STORE": "keyring"})
+
+
+def test_without_the_keyring_library_login_says_how_to_get_it_and_uses_the_file(cli, served_sandbox, config_dir,
+                                                                                  monkeypatch):
+    for name in [m for m in sys.modules if m == "keyring" or m.startswith("keyring.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "keyring", None)  # as if `pip install makini-cli` without the extra
+    r = login(cli, served_sandbox, "--store", "keyring")
+    assert r.code == 0, r
+    assert "pip install 'makini-cli[keyring]'" in r.stderr
+    assert served_sandbox.client_secret in (config_dir / "credentials.toml").read_text()
