@@ -29,6 +29,7 @@ BENCHES = {
     "sandbox": ("sandbox.py", [], ["--small", "2000", "--big", "20000"]),
     "status_fanout": ("status_fanout.py", [], ["--connections", "1000", "--small", "200"]),
     "export": ("export.py", [], ["--small", "2000", "--big", "20000", "--runs", "1"]),
+    "po_list": ("po_list.py", [], ["--small", "2000", "--big", "20000", "--runs", "1"]),
     "listen": ("listen.py", [], ["-n", "2000"]),
 }
 

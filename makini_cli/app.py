@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-from . import __version__, exitcodes
+from . import exitcodes
 from .context import AppContext, GlobalOptions, set_current
 
 HELP = ("The command-line tool for the Makini unified industrial API.\n\n"
@@ -28,12 +28,16 @@ GROUPS: list[tuple[str, str, tuple[str, ...], str]] = [
     ("sandbox", "sandbox", (), "Serve, inspect and reset the local sandbox."),
     ("api", "api", (), "Send a raw request to the Makini API."),
     ("completion", "completion", (), "Print a shell completion script."),
+    ("help", "help", (), "Help topics: environment, exit codes, formatting."),
+    ("version", "version", (), "Print the version, the Python version and the platform."),
 ]
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"makini {__version__}")
+        from .version import version_line
+
+        typer.echo(version_line())
         raise typer.Exit()
 
 
@@ -50,21 +54,22 @@ OUTPUT_HELP = ("table|wide|json|ndjson|csv|yaml|openmetrics (any case). Default:
 
 def main(
     ctx: typer.Context,
-    profile: str = typer.Option(None, "--profile", "-p", help="Profile from config.toml (env MAKINI_PROFILE)."),
+    profile: str = typer.Option(None, "--profile", "-p", metavar="NAME", help="Profile from config.toml (env MAKINI_PROFILE)."),
     sandbox: bool = typer.Option(False, "--sandbox", help="Use the embedded local sandbox (the `sandbox` profile)."),
     output: str = typer.Option(None, "--output", "-o", metavar="FORMAT", autocompletion=_complete_format,
                                help=OUTPUT_HELP),
-    query: str = typer.Option(None, "--query", "-q", help="JMESPath expression applied to the JSON form."),
+    query: str = typer.Option(None, "--query", "-q", metavar="EXPR", help="JMESPath expression applied to the JSON form."),
     columns: str = typer.Option(None, "--columns", metavar="FIELDS",
                                 help="Fields to show, comma-separated (table and CSV columns, keys of JSON rows)."),
     csv_safe: bool = typer.Option(False, "--csv-safe", help="CSV for spreadsheets: cells starting with = + - @ "
                                   "TAB or CR get a leading ' (env MAKINI_CSV_SAFE=1)."),
-    base_url: str = typer.Option(None, "--base-url", help="API base URL (env MAKINI_BASE_URL)."),
-    timeout: float = typer.Option(None, "--timeout", help="Deadline in seconds for each HTTP request as a whole (env MAKINI_TIMEOUT)."),
+    base_url: str = typer.Option(None, "--base-url", metavar="URL", help="API base URL (env MAKINI_BASE_URL)."),
+    timeout: float = typer.Option(None, "--timeout", metavar="SECONDS", help="Deadline in seconds for each HTTP request as a whole (env MAKINI_TIMEOUT)."),
     debug: bool = typer.Option(False, "--debug", help="Trace HTTP on stderr (Authorization redacted)."),
     no_color: bool = typer.Option(False, "--no-color", help="No colour (env NO_COLOR)."),
     insecure: bool = typer.Option(False, "--insecure", help="Allow tokens over plain http to a non-loopback host."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version, the Python version and the platform."),
 ) -> None:
     # the command path ("connections status") comes from the handler, which resolved it
     command = ctx.obj.get("command") if isinstance(ctx.obj, dict) else None
@@ -119,13 +124,16 @@ def register(only: str | None = None, *, full: bool = False) -> typer.Typer:
             if exc.name == f"{__package__}.commands.{module_name}":
                 continue  # a group not built yet
             raise
+        from . import helpfmt
+
         if hasattr(module, "app"):
             module.app.rich_markup_mode = None  # see the root app
+            _polish(module.app, name)
             app.add_typer(module.app, name=name)
             for alias in aliases:
                 app.add_typer(module.app, name=alias, hidden=True)
         else:  # a single command (`makini api …`): a group would stop parsing options after its first argument
-            app.command(name, help=module.HELP, short_help=summary)(module.command)
+            app.command(name, help=module.HELP, short_help=summary, cls=helpfmt.Command)(module.command)
     return app
 
 
@@ -135,6 +143,22 @@ def canonical_path(path: list[str]) -> str | None:
         return None
     names = {n: name for _m, name, aliases, _s in GROUPS for n in (name, *aliases)}
     return " ".join([names.get(path[0], path[0]), *path[1:]])
+
+
+def _polish(group: typer.Typer, name: str) -> None:
+    """Every verb gets a one-line summary that is a whole sentence, and the placeholders of
+    makini_cli/helpfmt.py (Typer would cut the help at 45 characters and write `{key}`)."""
+    from typer.core import TyperCommand
+
+    from . import helpfmt
+    from .commands.summaries import SUMMARIES
+
+    for info in group.registered_commands:
+        if info.cls is None or info.cls is TyperCommand:  # Typer fills in its own class
+            info.cls = helpfmt.Command
+        if info.short_help is None:
+            verb = info.name or ""
+            info.short_help = SUMMARIES.get(f"{name} {verb}") or helpfmt.first_sentence(info.help)
 
 
 def group_names() -> set[str]:

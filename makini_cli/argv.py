@@ -1,7 +1,7 @@
 """Global options may be written anywhere: `makini connections list -o json` works like
 `makini -o json connections list`. Before parsing, global options that follow the subcommand
 are moved in front of it, unless the subcommand defines an option of the same name itself
-(`po export --output FILE` keeps its own --output)."""
+(`webhooks test --timeout` keeps its own --timeout)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,10 @@ KEYS: dict[str, tuple[str | None, Any, type, str]] = {
     "timeout": ("MAKINI_TIMEOUT", 30.0, float, "deadline in seconds for each HTTP request (each page, each attempt)"),
     "max_response_mb": ("MAKINI_MAX_RESPONSE_MB", 64.0, float, "cap on the size of one API response in MB (0: no cap)"),
     "link_redirect": (None, None, str, "redirect URI for Makini Link URLs (reconnect)"),
+    "credential_store": ("MAKINI_CREDENTIAL_STORE", "file", str,
+                         "where secrets are kept: file (credentials.toml, 0600) or keyring (the OS keyring)"),
 }
+CREDENTIAL_STORES = ("file", "keyring")
 
 
 class Value:
@@ -94,6 +97,8 @@ def coerce(key: str, raw: Any, where: str) -> Any:
         raise UsageError(f"{where}: timeout must be between 0 and 3600 seconds, got {raw!r}")
     if key == "output":
         value = value.strip().lower()  # -o JSON works, so does MAKINI_OUTPUT=JSON
+    if key == "credential_store" and value not in CREDENTIAL_STORES:
+        raise UsageError(f"{where}: credential_store must be file or keyring, got {raw!r}")
     if key == "output" and value not in OUTPUT_FORMATS:
         raise UsageError(f"{where}: output must be one of {', '.join(OUTPUT_FORMATS)}, got {raw!r}")
     if key == "max_response_mb" and not (0 <= value < float("inf")):

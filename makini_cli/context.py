@@ -78,6 +78,11 @@ class AppContext:
 
     @cached_property
     def credentials(self) -> CredentialStore:
+        if self.settings.get("credential_store") == "keyring":
+            # only then: importing keyring and finding its backend costs start-up time
+            from .keyring_store import KeyringCredentialStore
+
+            return KeyringCredentialStore(warn=self.output.warn)
         from .credentials import CredentialStore
 
         return CredentialStore(warn=self.output.warn)

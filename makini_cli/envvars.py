@@ -4,7 +4,7 @@ readers that apply the rule.
 A value that breaks its rule is a usage error (exit 2) naming the variable, whichever variable
 it is: `MAKINI_BREAKER_THRESHOLD=abc` fails like `MAKINI_TIMEOUT=abc`, rather than quietly
 running with a default the user did not ask for (a cron job "with the breaker off" that in fact
-had it on). An empty value counts as unset, so `MAKINI_X= makini …` clears a variable for one run.
+had it on). An empty value counts as unset, so `MAKINI_TIMEOUT= makini …` clears a variable for one run.
 
 `check_all()` runs when the settings are resolved (nearly every command), so a broken variable
 is reported whichever command reads it, and before any request is made; the readers below apply
@@ -36,6 +36,7 @@ RULES: dict[str, str] = {
     "MAKINI_TIMEOUT": "seconds, more than 0 and at most 3600",
     "MAKINI_MAX_RESPONSE_MB": "a number of MB >= 0 (0: no cap)",
     "MAKINI_WEBHOOK_SECRET": "any text (never printed)",
+    "MAKINI_CREDENTIAL_STORE": "file or keyring",
     "MAKINI_CONFIG_DIR": "a folder (created 0700 when missing), not writable by other users",
     "MAKINI_BREAKER_THRESHOLD": "a whole number >= 0 (0 turns the breaker off)",
     "MAKINI_BREAKER_COOLDOWN": "a duration: seconds, or 90s, 2m, 1h",

@@ -44,6 +44,10 @@ def run(args: list[str]) -> int:
         completing = bool(os.environ.get("_MAKINI_COMPLETE"))
         command = typer.main.get_command(register(_invoked_group(args, group_names(), GLOBAL_VALUED),
                                                   full=completing))
+        if completing:  # global options after the command, ids, formats, entities (shellcomplete.py)
+            from .shellcomplete import prepare
+
+            prepare(command)
         args = hoist_globals(command, args)
         # the root callback checks `-o` against the command it will run (`-o wide` draws tables only)
         path = canonical_path(invoked_path(command, args))

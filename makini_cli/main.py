@@ -17,9 +17,9 @@ def _wants_version(args: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if _wants_version(args):
-        from . import __version__
+        from .version import version_line
 
-        sys.stdout.write(f"makini {__version__}\n")
+        sys.stdout.write(version_line() + "\n")
         sys.exit(0)
     from .handler import run
 

@@ -136,5 +136,10 @@ class AppClient(Model):
 
 
 class Platform(Model):
+    """A system Makini connects to. The spec's Platform schema is empty: these fields are what
+    the API sends (the sandbox serves the same); the slug is `provider`."""
+
     provider: Text = None
     name: Text = None
+    category: Text = None  # ERP, EAM, CMMS, WMS
+    tier: Text = None      # I, II, III (credits per connection: 1, 2, 4)

@@ -47,6 +47,13 @@ def iterate(client: MakiniClient, connection: str | None, domain: str, params: l
                            limit=limit, per_page=per_page, streaming=streaming)
 
 
+def iterate_pages(client: MakiniClient, connection: str | None, domain: str, params: list, *,
+                  per_page: int = DEFAULT_PER_PAGE):
+    """(page number, body, orders) per page, in order, the next page in flight (the body's
+    `meta.total` feeds a progress bar). The caller closes it (`aclose`) if it stops early."""
+    return client.pages(list_path(domain), connection=connection, params=params, per_page=per_page)
+
+
 def iterate_lines(client: MakiniClient, connection: str | None, domain: str, params: list, *,
                   limit: int | None = None, per_page: int = DEFAULT_PER_PAGE) -> AsyncIterator[Any]:
     return client.paginate(lines_path(domain), connection=connection, params=params,
@@ -82,6 +89,16 @@ async def get(client: MakiniClient, connection: str | None, domain: str, key: st
     except NotFound as exc:
         exc.hint = exc.hint or "list the keys with `makini po list` (the key, not the order number)"
         raise
+
+
+async def by_order_no(client: MakiniClient, connection: str | None, domain: str, order_no: str,
+                      *, limit: int = 5) -> list[dict]:
+    """The orders whose `orderNo` is exactly `order_no` (more than one: different sites)."""
+    params = query.build([query.Filter("orderNo", "eq", order_no)])
+    body = await client.get(list_path(domain), connection=connection,
+                            params=params + [("page", "1"), ("per_page", str(limit))])
+    found = body.get("data") if isinstance(body, dict) else None
+    return [o for o in found or [] if isinstance(o, dict) and str(o.get("orderNo")) == order_no]
 
 
 async def lines_of(client: MakiniClient, connection: str | None, domain: str, key: str) -> list:

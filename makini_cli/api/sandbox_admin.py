@@ -34,7 +34,7 @@ async def _call(client: MakiniClient, method: str, path: str, *, params: Any = N
 
 async def webhook_config(client: MakiniClient) -> dict:
     """The sandbox's webhook endpoint: url, events, secret_set, retry_scale (never the secret)."""
-    return await _call(client, "GET", WEBHOOKS)
+    return _numbers(await _call(client, "GET", WEBHOOKS))
 
 
 async def configure_webhooks(client: MakiniClient, *, url: str | None, secret: str | None = None,
@@ -43,7 +43,7 @@ async def configure_webhooks(client: MakiniClient, *, url: str | None, secret: s
     """Point the sandbox's deliveries at `url` (None: stop delivering). Without a secret the
     sandbox keeps its current one or generates one, returned once as `secret`."""
     if url is None:
-        return await _call(client, "DELETE", WEBHOOKS)
+        return _numbers(await _call(client, "DELETE", WEBHOOKS))
     body: dict[str, Any] = {"url": url}
     if secret is not None:
         body["secret"] = secret
@@ -51,7 +51,7 @@ async def configure_webhooks(client: MakiniClient, *, url: str | None, secret: s
         body["events"] = events
     if retry_scale is not None:
         body["retry_scale"] = retry_scale
-    return await _call(client, "POST", WEBHOOKS, body=body)
+    return _numbers(await _call(client, "POST", WEBHOOKS, body=body))
 
 
 async def webhook_deliveries(client: MakiniClient, *, limit: int = 50,
@@ -61,14 +61,24 @@ async def webhook_deliveries(client: MakiniClient, *, limit: int = 50,
     if status:
         params.append(("status", status))
     data = await _call(client, "GET", DELIVERIES, params=params)
-    return data if isinstance(data, list) else []
+    return [_numbers(row) for row in data] if isinstance(data, list) else []
+
+
+def _numbers(row: Any) -> Any:
+    """A duration or a factor is no money: a plain number (the client parses JSON numbers as
+    Decimal, which would print as a string), as in the local delivery log."""
+    if isinstance(row, dict):
+        for key in ("duration_ms", "retry_scale"):
+            if row.get(key) is not None:
+                row[key] = float(row[key])
+    return row
 
 
 async def redeliver(client: MakiniClient, delivery_id: str) -> dict:
     """Have the sandbox send a delivery again now (a `whd_` delivery or `wha_` attempt id)."""
     path = f"{DELIVERIES}/{seg(delivery_id)}/redeliver"
     try:
-        return await _call(client, "POST", path)
+        return _numbers(await _call(client, "POST", path))
     except NotFound:
         raise NotFound(f"the sandbox has no delivery {delivery_id!r}",
                        hint="list them with `makini --sandbox webhooks logs`") from None

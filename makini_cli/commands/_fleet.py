@@ -159,11 +159,12 @@ class ProgressBar:
         if total < 2:
             return
         # rich only when a bar is drawn (a terminal, two connections or more)
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=Console(file=self.output.stderr), transient=True)
+        from ._progress import count_column
+
+        self.bar = Progress(TextColumn("checking"), BarColumn(), count_column(), TimeElapsedColumn(),
+                            console=self.output.console(self.output.stderr), transient=True)
         self.bar.start()
         self.task = self.bar.add_task("check", total=total)
 

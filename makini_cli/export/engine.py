@@ -28,7 +28,7 @@ from .rawpage import Page
 class ResumeMismatch(MakiniError):
     code = "resume_mismatch"
     default_hint = ("the records before the checkpoint changed order (a sort on a field that "
-                    "changes, or deleted rows): rerun without --resume to start over")
+                    "changes, or deleted rows): rerun with --restart (instead of --resume) to start over")
 
 
 @dataclass
@@ -58,6 +58,11 @@ class Progress:
 
     def add_total(self, n: int) -> None: ...
     def advance(self, n: int) -> None: ...
+    # per source, so a view can name the slow or skipped connection as it happens
+    def source_start(self, source: str) -> None: ...
+    def source_page(self, source: str, n: int) -> None: ...
+    def source_done(self, source: str) -> None: ...
+    def source_failed(self, source: str, exc: MakiniError) -> None: ...
 
 
 @dataclass
@@ -232,14 +237,18 @@ async def run(plan: Plan, sink: Any, progress: Progress | None = None) -> Result
             st["last_key"] = items[-1].get("key")
         sink.commit(state)
         progress.advance(new)
+        progress.source_page(src.id, new)
 
     def done(src: Source) -> None:
         state["sources"][src.id]["finished"] = True
         sink.commit(state)
+        progress.source_done(src.id)
 
     try:
         if state["orders"]:
             progress.advance(state["orders"])
+        for src in todo:
+            progress.source_start(src.id)
         header()
         sink.commit(state)
         if len(todo) == 1:  # one source: no queue, no task, the fewest pages in memory
@@ -266,6 +275,7 @@ async def run(plan: Plan, sink: Any, progress: Progress | None = None) -> Result
                     else:
                         number.connection = number.connection or src.label
                         result.failed[src.id] = number
+                        progress.source_failed(src.id, number)
                     break
         if state["header"]:
             sink.write(encoder.footer(state["wrote_any"]))

@@ -163,8 +163,8 @@ class FileSink:
             raise UsageError(
                 f"{self.target.name}: the unfinished export found there was started with other "
                 "options (format, filters, connections, columns or page size)",
-                hint="rerun with exactly the options it was started with, or without --resume "
-                     "to start over")
+                hint="rerun with exactly the options it was started with, or with --restart "
+                     "(instead of --resume) to start over")
         try:
             size = self.partial.stat().st_size
             ok = size >= saved["bytes"]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from .columns import (Column, age_seconds, cell, human_age, milliseconds, parse_time, pick,
                       relative_time, styled, tty_only)
-from .core import Output
+from .core import Output, bounded_list
 from .data import dumps_json, jsonable
 from .formats import FORMAT_COMMANDS, FORMATS
 from .untrusted import csv_safe, inert
 
-__all__ = ["FORMATS", "FORMAT_COMMANDS", "Column", "Output", "age_seconds", "cell", "csv_safe",
+__all__ = ["FORMATS", "FORMAT_COMMANDS", "Column", "Output", "age_seconds", "bounded_list", "cell", "csv_safe",
            "dumps_json", "human_age", "inert", "jsonable", "milliseconds", "parse_time", "pick",
            "relative_time", "styled", "tty_only"]

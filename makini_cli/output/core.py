@@ -82,7 +82,7 @@ class Output:
         """Write records as they come (ndjson, csv, json) or collect them for a table/yaml."""
         fmt = self.format
         if self.query or fmt in ("table", "yaml"):
-            collected = _bounded_list(items)
+            collected = bounded_list(items)
             self.emit(collected, columns=columns)
             return len(collected)
         items = (jsonable(i) for i in items)
@@ -306,7 +306,7 @@ def _isatty(stream) -> bool:
         return False
 
 
-def _bounded_list(items: Iterable[Any]) -> list[Any]:
+def bounded_list(items: Iterable[Any]) -> list[Any]:
     """The rows a table, YAML or --query holds, at most errors.MAX_ROWS_IN_MEMORY of them."""
     from ..errors import MAX_ROWS_IN_MEMORY, TooManyRows
 

@@ -14,7 +14,7 @@ TABLE_COMMANDS = (
     "auth status",
     "config list", "config profiles",
     "connections list", "connections get", "connections status", "connections doctor", "connections errors",
-    "connections breaker", "connections disconnect", "connections metadata",
+    "connections breaker", "connections disconnect", "connections metadata", "connections platforms",
     "connections history", "connections watch",
     "syncs status",
     "purchase-orders list", "purchase-orders get", "purchase-orders lines", "purchase-orders statuses",
@@ -38,8 +38,11 @@ def normalise(value: str, what: str = "-o") -> str:
     if name not in FORMATS:
         from ..errors import UsageError
 
+        # `-o x.csv` is a file name given where a format goes: say where a file goes
+        looks_like_file = "." in name or "/" in name
         raise UsageError(f"bad {what} {value!r}: expected one of {', '.join(FORMATS)}",
-                         hint="`makini help formatting` says what each format is for")
+                         hint="-o is a format, a file is -O/--output-file FILE (po export)" if looks_like_file
+                         else "`makini help formatting` says what each format is for")
     return name
 
 

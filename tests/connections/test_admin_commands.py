@@ -16,8 +16,18 @@ def test_list_rows_carry_id_and_key_and_every_page(sbx, cli):
     assert [row["id"] for row in rows] == [c["key"] for c in sbx.sandbox.connections()]
     assert all(row["id"] == row["key"] for row in rows)
     first = rows[0]
-    assert {"name", "system", "status", "connected_at", "last_sync", "tags"} <= set(first)
+    assert {"name", "system", "status", "connected_at", "tags"} <= set(first)
     assert isinstance(first["user_metadata"], dict)  # the spec's JSON text, decoded
+
+
+def test_list_rows_have_no_last_sync_unless_sync_reads_it(sbx, cli):
+    """A `last_sync: null` would read like "never synced": without --sync the time is unknown."""
+    for fmt in ("json", "ndjson", "yaml"):
+        r = cli("connections", "list", "-o", fmt, env=sbx.env)
+        assert r.code == 0, r
+        assert "last_sync" not in r.stdout and "sync_status" not in r.stdout
+    r = cli("connections", "list", "--sync", "--tag", "production", "-o", "json", env=sbx.env)
+    assert r.code == 0 and all(row["last_sync"].endswith("Z") for row in r.json())
 
 
 def test_list_filters_compare_case_insensitively(sbx, cli):
@@ -88,7 +98,10 @@ def test_create_show_token_prints_it_too(sbx, cli, tmp_path):
 def test_create_reports_server_validation_and_bad_input(sbx, cli):
     r = cli("connections", "create", "--provider", "nope", "--name", "B", "--email", "b@b.example",
             "--credentials-file", "-", input="{}", env=sbx.env)
-    assert r.code == 2 and "Unknown provider 'nope'" in r.stderr
+    assert r.code == 2 and "unknown provider 'nope'" in r.stderr  # refused before it is sent
+    r = cli("connections", "create", "--provider", "fiix", "--name", "B", "--email", "not-an-email",
+            "--credentials-file", "-", input="{}", env=sbx.env)
+    assert r.code == 2 and "valid email address" in r.stderr  # Makini's own validation
     r = cli("connections", "create", "--provider", "fiix", "--name", "B", "--email", "b@b.example",
             "--credentials-file", "-", input="[1, 2]", env=sbx.env)
     assert r.code == 2 and "expected a JSON object" in r.stderr

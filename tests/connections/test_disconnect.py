@@ -85,3 +85,38 @@ def test_ids_can_come_from_stdin(sbx, cli):
     r = cli("connections", "disconnect", "-", "--yes", input=f"{a}\n{b}\n", env=sbx.env)
     assert r.code == 0, r
     assert [row["result"] for row in r.json()] == ["disconnected", "disconnected"]
+
+
+def test_a_rerun_reports_already_disconnected_and_exits_0(sbx, cli):
+    a, b = sbx.ids["healthy"], sbx.ids["slow"]
+    assert cli("connections", "disconnect", a, "--yes", env=sbx.env).code == 0
+    r = cli("connections", "disconnect", a, b, "--yes", env=sbx.env)  # the script runs again
+    assert r.code == 0, r
+    rows = r.json()
+    assert [(row["id"], row["result"]) for row in rows] == [(a, "already_disconnected"), (b, "disconnected")]
+    assert rows[0]["name"] == "Nordwerk Maschinenbau GmbH" and "already disconnected (at " in rows[0]["message"]
+    assert f"{a}  already disconnected: skipped" in r.stderr
+    r = cli("connections", "disconnect", a, b, "--yes", env=sbx.env)  # and once more: nothing left to do
+    assert r.code == 0, r
+    assert [row["result"] for row in r.json()] == ["already_disconnected", "already_disconnected"]
+    assert "token stops working" not in r.stderr  # nothing to disconnect: no banner, no prompt
+
+
+def test_an_id_disconnected_elsewhere_is_still_unknown_here(sbx, cli, tmp_path):
+    key = sbx.ids["healthy"]
+    other = {"MAKINI_CONFIG_DIR": str(tmp_path / "another-machine")}
+    assert cli("connections", "disconnect", key, "--yes", env={**sbx.env, **other}).code == 0
+    r = cli("connections", "disconnect", key, "--yes", env=sbx.env)
+    assert r.code == 1 and f"no connection {key!r}" in r.stderr
+
+
+def test_the_banner_shows_once_per_run_and_quiet_leaves_it_out(sbx, cli):
+    ids = [sbx.ids["healthy"], sbx.ids["slow"], sbx.ids["inactive"]]
+    r = cli("connections", "disconnect", *ids, "--dry-run", env=sbx.env)
+    assert r.code == 0, r
+    assert r.stderr.count("Disconnecting a connection:") == 1
+    assert r.stderr.count("token stops working at once") == 1
+    r = cli("connections", "disconnect", *ids, "--yes", "--quiet", env=sbx.env)
+    assert r.code == 0, r
+    assert "token stops working" not in r.stderr and "About to disconnect 3 connections" in r.stderr
+    assert [row["result"] for row in r.json()] == ["disconnected"] * 3

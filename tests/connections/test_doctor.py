@@ -86,3 +86,12 @@ def test_a_rate_limit_on_every_call_is_told_apart(sbx, cli):
     report = r.json()
     assert report["conclusion"]["cause"] == "rate_limited"
     assert {p["status"] for p in report["probes"]} == {429}
+
+
+def test_the_outbound_ips_are_printed_once(sbx, cli):
+    ips = OUTBOUND_IPS[0]
+    offline = cli("connections", "doctor", sbx.ids["offline"], "--on-prem", "-o", "table", env=sbx.env)
+    assert offline.code == 3 and offline.stdout.count(ips) == 1  # in the conclusion, not again below
+    on_prem = cli("connections", "doctor", sbx.ids["forbidden"], "--on-prem", "-o", "table", env=sbx.env)
+    assert on_prem.stdout.count(ips) == 1  # no conclusion names them: the line below does
+    assert "Makini's outbound IPs" in on_prem.stdout

@@ -98,15 +98,20 @@ def test_ndjson_with_a_transform_returning_several_rows():
         {"order": str(n), "line": f"{n}-1"} for n in range(3)]
 
 
-def test_the_progress_bar_counts_against_the_servers_total():
-    from makini_cli.commands.purchase_orders.export_run import RichProgress
+def test_the_progress_bar_counts_against_the_servers_total_with_thousands_separators():
+    from rich.console import Console
 
-    bar = RichProgress()
-    bar.add_total(40)
-    bar.add_total(2)
-    bar.advance(5)
+    from makini_cli.commands.purchase_orders.progress import Bar
+
+    bar = Bar(labels=False)
+    bar.add_total(40_000)
+    bar.add_total(2_500)
+    bar.advance(12_345)
     task = bar.bar.tasks[0]
-    assert (task.completed, task.total) == (5, 42)
+    assert (task.completed, task.total) == (12_345, 42_500)
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(bar.bar.get_renderable())
+    assert "12,345/42,500" in console.export_text()
 
 
 def test_records_written_unchanged_keep_the_servers_exact_text():

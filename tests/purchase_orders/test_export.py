@@ -27,7 +27,7 @@ def test_ndjson_is_the_default_and_equals_the_api_record_for_record(cli, ro):
 
 
 def test_money_keeps_its_digits_end_to_end(cli, ro):
-    r = export(cli, ro, "--format", "csv")
+    r = export(cli, ro, "-o", "csv")
     raw = [o for o in ro.orders(ro.healthy)]
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     by_line = {row["line.key"]: row for row in rows}
@@ -41,7 +41,7 @@ def test_money_keeps_its_digits_end_to_end(cli, ro):
 
 
 def test_csv_has_one_row_per_line_item_and_round_trips(cli, ro):
-    r = export(cli, ro, "--format", "csv")
+    r = export(cli, ro, "-o", "csv")
     assert r.code == 0, r
     reader = csv.reader(io.StringIO(r.stdout))
     header = next(reader)
@@ -66,13 +66,13 @@ def test_csv_quotes_commas_quotes_and_newlines(cli, rw):
     created = cli("po", "create", "-c", served.healthy, "--file", "-", "-o", "json",
                   input=json.dumps(body), env=served.env)
     assert created.code == 0, created
-    r = export(cli, served, "--format", "csv", "--no-lines")
+    r = export(cli, served, "-o", "csv", "--no-lines")
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert rows[-1]["title"] == body["title"] and rows[-1]["notes"] == "a;b"
 
 
 def test_no_lines_gives_one_row_per_order(cli, ro):
-    r = export(cli, ro, "--format", "csv", "--no-lines")
+    r = export(cli, ro, "-o", "csv", "--no-lines")
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [row["key"] for row in rows] == [o["key"] for o in ro.orders(ro.healthy)]
     assert "line.key" not in rows[0]
@@ -81,7 +81,7 @@ def test_no_lines_gives_one_row_per_order(cli, ro):
 
 
 def test_json_is_one_valid_array(cli, ro):
-    r = export(cli, ro, "--format", "json", "--per-page", "7")
+    r = export(cli, ro, "-o", "json", "--per-page", "7")
     assert r.code == 0, r
     assert json.loads(r.stdout) == ro.orders(ro.healthy)
 
@@ -99,7 +99,7 @@ def test_pages_one_exact_and_short_last(cli, ro, per_page, pages):
                                            ("csv", ",".join(order_columns(False) + line_columns()) + "\n")])
 def test_an_empty_export_is_a_valid_empty_file(cli, ro, tmp_path, fmt, expected):
     out = tmp_path / f"empty.{fmt}"
-    r = export(cli, ro, "--format", fmt, "--filter", "orderNo=none-such", "-O", str(out))
+    r = export(cli, ro, "-o", fmt, "--filter", "orderNo=none-such", "-O", str(out))
     assert r.code == 0, r
     assert out.read_text() == expected
     assert "exported 0 orders" in r.stderr
@@ -122,7 +122,7 @@ def test_several_connections_export_together_with_a_connection_column(cli, ro, t
 
     a, b = healthy_connections(ro.sandbox)[:2]
     out = tmp_path / "two.csv"
-    r = cli("po", "export", "-c", a, "-c", b, "--format", "csv", "--no-lines", "-O", str(out),
+    r = cli("po", "export", "-c", a, "-c", b, "-o", "csv", "--no-lines", "-O", str(out),
             "--per-page", "9", env=ro.env)
     assert r.code == 0, r
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
@@ -147,7 +147,10 @@ def test_connection_all_fails_on_a_broken_connection_unless_told_to_skip(cli, se
     r = cli("po", "export", "-c", "all", "-O", str(out), "--no-lines", "--skip-failed",
             "--resume", env=ro.env)
     assert r.code == 0, r
-    assert r.stderr.count("skipped") == 3
+    lines = r.stderr.splitlines()
+    warned = [line for line in lines if line.startswith("warning: connection ") and " skipped: " in line]
+    assert len(warned) == 3  # each said as it was skipped, then counted on the last line
+    assert "; 3 connections skipped (" in lines[-1] and lines[-1].startswith("exported ")
     got = ndjson(out.read_text())
     healthy = [c["key"] for c in ro.sandbox.connections() if c["scenario"] in ("healthy", "slow", "syncing")]
     for conn in healthy:
@@ -197,7 +200,7 @@ def test_the_embedded_sandbox_exports_too(cli, tmp_path):
     from makini_cli.sandbox.seed import connection_key
 
     out = tmp_path / "orders.csv"
-    r = cli("--sandbox", "po", "export", "-c", connection_key(42, 1), "--format", "csv", "-O", str(out))
+    r = cli("--sandbox", "po", "export", "-c", connection_key(42, 1), "-o", "csv", "-O", str(out))
     assert r.code == 0, r
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert rows and rows[0]["currencyKey"] and rows[0]["line.price"]

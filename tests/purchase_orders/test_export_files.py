@@ -31,7 +31,7 @@ def test_an_empty_output_file_name_is_a_usage_error(cli, ro):
 
 def test_an_output_file_in_a_missing_folder_is_refused_and_no_folder_is_made(cli, ro, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    r = cli("po", "export", "-c", ro.healthy, "-O", "missing/dir/x.csv", "--format", "csv", env=ro.env)
+    r = cli("po", "export", "-c", ro.healthy, "-O", "missing/dir/x.csv", env=ro.env)
     assert r.code == 2 and r.stdout == ""
     err = error_of(r)
     assert err["message"] == f"-O missing/dir/x.csv: the folder {tmp_path / 'missing' / 'dir'} does not exist"
@@ -105,11 +105,11 @@ def test_a_disk_full_before_the_first_page_still_says_to_rerun_with_resume(cli, 
     target = tmp_path / "orders.csv"
     with monkeypatch.context() as m:
         m.setattr(FileSink, "open", fill_up_after(0))
-        r = cli("po", "export", "-c", ro.healthy, "--format", "csv", "-O", str(target), env=ro.env)
+        r = cli("po", "export", "-c", ro.healthy, "-O", str(target), env=ro.env)
     assert r.code == 1
     err = error_of(r)
     assert str(target) in err["message"] and "No space left on device" in err["message"]
-    assert err["hint"] == "free some space on that disk, then rerun the same command with --resume"
+    assert "rerun the same command with --resume" in err["hint"] and "free some space" in err["hint"]
     assert not target.exists()
 
 

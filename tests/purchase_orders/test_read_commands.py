@@ -141,3 +141,24 @@ def test_the_domain_option_picks_the_path(cli, ro):
     assert r.code == 0 and wire_queries(r.stderr, "/api/wms/purchase-orders")
     r = cli("po", "list", "-c", ro.healthy, "--domain", "crm", env=ro.env)
     assert r.code == 2
+
+
+def test_get_accepts_an_order_number_and_says_it_matched_one(cli, ro):
+    order = ro.orders(ro.healthy)[3]
+    r = cli("po", "get", order["orderNo"], "-c", ro.healthy, env=ro.env)
+    assert r.code == 0, r
+    assert r.json()["key"] == order["key"]
+    assert r.stderr == f"matched by order number {order['orderNo']}: key {order['key']}\n"
+    r = cli("po", "get", "--order-no", order["orderNo"], "-c", ro.healthy, env=ro.env)
+    assert r.code == 0 and r.json()["key"] == order["key"] and "matched by order number" in r.stderr
+    r = cli("po", "get", order["key"], "-c", ro.healthy, env=ro.env)
+    assert r.code == 0 and r.json()["orderNo"] == order["orderNo"] and r.stderr == ""  # a key: as before
+
+
+def test_get_an_order_number_that_is_no_order_is_not_found(cli, ro):
+    r = cli("po", "get", "--order-no", "0000000", "-c", ro.healthy, env=ro.env)
+    assert r.code == 1 and "no purchase order with order number '0000000'" in r.stderr
+    r = cli("po", "get", "-c", ro.healthy, env=ro.env)
+    assert r.code == 2 and "KEY or --order-no" in r.stderr
+    r = cli("po", "get", "1", "--order-no", "2", "-c", ro.healthy, env=ro.env)
+    assert r.code == 2

@@ -45,7 +45,7 @@ def reference(run_cli, served, tmp_path: Path, *args: str) -> bytes:
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_resume_after_sigkill_equals_an_uninterrupted_export(served, run_cli, tmp_path, fmt):
     out = tmp_path / f"orders.{fmt}"
-    args = ("--format", fmt, "--per-page", "4")
+    args = ("-o", fmt, "--per-page", "4")
     served.knobs(latency_ms=120)  # slow pages, so the process dies mid-way
     proc = start_export(served, out, *args)
     wait_for_progress(proc, out, 12)
@@ -107,9 +107,14 @@ def test_resume_with_other_options_is_refused(cli, served, tmp_path):
     r = cli("po", "export", "-c", served.healthy, "-O", str(out), "--per-page", "7", "--resume",
             env=served.env)
     assert r.code == 2 and "other options" in r.stderr
-    # without --resume it starts over, and says so only on a terminal
+    # without --resume it refuses to throw the unfinished export away; --restart starts over
     r = cli("po", "export", "-c", served.healthy, "-O", str(out), "--per-page", "7", env=served.env)
+    assert r.code == 2 and "unfinished export (5 orders so far" in r.stderr
+    assert "--resume" in r.stderr and "--restart" in r.stderr and not out.exists()
+    r = cli("po", "export", "-c", served.healthy, "-O", str(out), "--per-page", "7", "--restart",
+            env=served.env)
     assert r.code == 0 and len(ndjson(out.read_text())) == len(served.orders(served.healthy))
+    assert "discarded the unfinished export" in r.stderr and "(5 orders)" in r.stderr
 
 
 def test_resume_refuses_when_the_rows_before_the_checkpoint_moved(cli, served, tmp_path):
@@ -122,7 +127,7 @@ def test_resume_refuses_when_the_rows_before_the_checkpoint_moved(cli, served, t
     assert cli("po", "update", oldest, "-c", served.healthy, "--file", "-", input='{"notes": "moved"}',
                env=served.env).code == 0  # now the most recently updated: first in this sort
     r = cli("po", "export", "-c", served.healthy, "-O", str(out), *args, "--resume", env=served.env)
-    assert r.code == 1 and "cannot resume" in r.stderr and "without --resume" in r.stderr
+    assert r.code == 1 and "cannot resume" in r.stderr and "--restart" in r.stderr
     assert "with --resume to continue" not in r.stderr
 
 

@@ -141,6 +141,51 @@ def test_replay_to_an_unreachable_url_exits_1(cli, serve, secret_file):
     assert r.code == 1 and r.json()["status_code"] is None
 
 
-def test_a_sandbox_delivery_id_needs_the_sandbox_profile(cli):
-    r = cli("webhooks", "replay", "whd_0123456789abcdef")
+def test_a_sandbox_delivery_id_with_another_host_needs_the_sandbox_profile(cli):
+    r = cli("webhooks", "replay", "whd_0123456789abcdef", env={"MAKINI_BASE_URL": "https://api.makini.io"})
     assert r.code == 2 and "--sandbox" in json.loads(r.stderr)["error"]["hint"]
+
+
+def sandbox_deliveries(cli, serve, secret_file) -> tuple[Receiver, list[dict]]:
+    """The embedded sandbox delivers to a receiver: one order created, one delivery logged."""
+    recorder = Receiver()
+    url = serve(recorder).base_url + "/hooks"
+    assert cli("--sandbox", "webhooks", "configure-sandbox", "--url", url, "--secret-file", secret_file).code == 0
+    conn = cli("--sandbox", "connections", "list", "-o", "json").json()[0]["id"]
+    r = cli("--sandbox", "po", "create", "-c", conn, "--file", "-", input='{"orderNo": "RP-1", "title": "replayed"}')
+    assert r.code == 0, r
+    rows = cli("--sandbox", "webhooks", "logs", "-o", "json").json()
+    assert rows and recorder.requests
+    return recorder, rows
+
+
+def test_the_ids_sandbox_logs_print_are_the_ids_replay_takes(cli, serve, secret_file):
+    recorder, rows = sandbox_deliveries(cli, serve, secret_file)
+    attempt, delivery = rows[0]["id"], rows[0]["delivery_id"]
+    assert isinstance(rows[0]["duration_ms"], float)  # a number, not a decimal string
+    for given in (attempt, delivery, attempt[:10]):  # whole ids, or a unique prefix
+        r = cli("--sandbox", "webhooks", "replay", given)
+        assert r.code == 0, r
+        assert r.json()["delivery_id"] == delivery and isinstance(r.json()["duration_ms"], float)
+    r = cli("webhooks", "replay", attempt)  # as printed, without --sandbox: the embedded sandbox's
+    assert r.code == 0, r
+    assert len(recorder.requests) == 5 and len({req.body for req in recorder.requests}) == 1
+
+
+def test_to_is_refused_for_a_sandbox_delivery_with_a_reason(cli, serve, secret_file):
+    _recorder, rows = sandbox_deliveries(cli, serve, secret_file)
+    r = cli("--sandbox", "webhooks", "replay", rows[0]["id"], "--to", "http://127.0.0.1:9/")
+    assert r.code == 2
+    err = json.loads(r.stderr)["error"]
+    assert "--to does not apply to a sandbox redelivery" in err["message"] and "configure-sandbox" in err["hint"]
+
+
+def test_the_logs_table_never_folds_an_id_on_a_narrow_terminal(cli, serve, secret_file, config_dir):
+    from tests.pty_run import on_a_terminal
+
+    failing_run(cli, serve, secret_file)
+    ids = [e["id"] for e in logs(cli, "--limit", "3")]
+    code, screen = on_a_terminal(["webhooks", "logs", "--limit", "3"], columns=60)
+    assert code == 0 and "ID" in screen
+    for delivery_id in ids:
+        assert delivery_id in screen  # whole, on one line: copy it into `webhooks replay`

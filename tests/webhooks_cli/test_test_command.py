@@ -146,3 +146,27 @@ def test_an_unreachable_endpoint_fails_without_waiting_on_the_other_checks(cli, 
     assert found["delivers assets.updated"]["result"] == "FAIL"
     assert found["rejects a wrong signature"]["result"] == "SKIP"
     assert "unreachable" in found["rejects a wrong signature"]["detail"]
+
+
+def test_an_endpoint_that_refuses_the_signature_is_told_to_check_its_secret_not_retried(cli, serve, tmp_path):
+    """A receiver with another secret answers 401 at once: that is a verdict, not a slow endpoint."""
+    other = tmp_path / "other-secret.txt"
+    other.write_text("whsec_not_the_receivers\n")
+    server = serve(create_app(secret=SECRET, log=False))
+    r = run_test(cli, server.base_url + "/", other, "-e", "assets.updated")
+    assert r.code == 3, r
+    delivered = checks(r)["delivers assets.updated"]
+    assert delivered["result"] == "FAIL"
+    assert [a["status_code"] for a in delivered["attempts"]] == [401, 401]  # retried once, not four times
+    assert "refused the signature" in delivered["detail"]
+    assert "check that it verifies with the same secret" in delivered["detail"]
+    assert "not acknowledged with 2xx in time" not in delivered["detail"]
+    assert "the endpoint refuses the signature of every signed delivery" in r.stderr
+
+
+def test_a_server_error_is_still_retried_on_the_schedule(cli, serve, secret_file):
+    rec = Receiver(respond=lambda got, n: (500, 0.0))
+    url = serve(rec).base_url + "/hooks"
+    r = run_test(cli, url, secret_file, "-e", "assets.updated")
+    assert r.code == 3
+    assert len(checks(r)["delivers assets.updated"]["attempts"]) == 4

@@ -7,13 +7,15 @@ import typer
 from .._common import ctx, examples
 
 
-HELP = ("Show the profile, base URL and which credentials are in use, and where "
-        "each value came from. Exits 4 when not logged in." + examples(
+HELP = ("Show the profile, base URL and which credentials are in use, where "
+        "each value came from and where each secret lives (the credentials file, the OS keyring or "
+        "the environment). Exits 4 when not logged in." + examples(
         "makini auth status", "makini auth status -o json | jq .client_secret"))
 
 
 def status() -> None:
     from ...config import display_url
+    from ...keyring_store import location
 
     c = ctx()
     s = c.settings
@@ -30,8 +32,12 @@ def status() -> None:
         "client_id_source": client_id.source if client_id else None,
         "client_secret": "set" if secret else "not set",
         "client_secret_source": secret.source if secret else None,
+        "client_secret_location": _where(c, secret, "client_secret", location) if secret else None,
         "connection_token": "set" if token else "not set",
         "connection_token_source": token.source if token else None,
+        "connection_token_location": _where(c, token, "token", location) if token else None,
+        "credential_store": s.get("credential_store") or "file",
+        "credential_store_source": s.values["credential_store"].source,
         "default_connection": s.get("connection"),
         "admin_token_expires_at": _iso(admin.expires_at) if admin else None,
         "admin_token_valid": bool(admin and admin.fresh(0)) if admin else False,
@@ -43,6 +49,13 @@ def status() -> None:
         c.output.note("Not logged in: run `makini auth login --client-id ID`, set MAKINI_CLIENT_ID and "
                       "MAKINI_CLIENT_SECRET, or set MAKINI_TOKEN.")
         raise typer.Exit(4)
+
+
+def _where(c, secret, name: str, location) -> str | None:
+    store = c.credentials
+    if hasattr(store, "where"):
+        return store.where(c.profile, secret, name)
+    return location(secret, store.path, name)
 
 
 def _iso(ts: float | None) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import typer
 
-from . import breaker, create, disconnect, doctor, errors, get, history, metadata, reconnect, status, token, watch
+from . import (breaker, create, disconnect, doctor, errors, get, history, metadata, platforms, reconnect, status,
+               token, watch)
 from . import list as list_
 
 app = typer.Typer(help="Connections: list them, check their health, disconnect, reconnect, diagnose.",
@@ -29,3 +30,4 @@ app.command("history", help=history.HELP)(history.history)
 app.command("doctor", help=doctor.HELP)(doctor.doctor)
 app.command("errors", help=errors.HELP)(errors.errors)
 app.command("breaker", help=breaker.HELP)(breaker.breaker_cmd)
+app.command("platforms", help=platforms.HELP)(platforms.platforms)

@@ -14,7 +14,8 @@ HELP = ("Create a connection from platform credentials (a JSON object read from 
 
 
 def create(
-    provider: str = typer.Option(..., "--provider", help="Platform slug (see `makini api GET /api/system/platforms`)."),
+    provider: str = typer.Option(..., "--provider", metavar="SLUG",
+                                 help="Platform slug, e.g. sap_s4hana (see `makini connections platforms`)."),
     name: str = typer.Option(..., "--name", help="The customer's name."),
     email: str = typer.Option(..., "--email", help="The customer's contact email."),
     credentials_file: str = typer.Option(..., "--credentials-file", help="JSON object with the platform "
@@ -32,6 +33,7 @@ def create(
     pairs = parse_key_values(metadata, "--set")
 
     async def work(client):
+        await _check_provider(client, provider)
         new_id, token = await api.create(client, name=name, email=email, provider=provider, credentials=creds)
         if pairs:
             await api.set_metadata(client, new_id, pairs)
@@ -48,3 +50,21 @@ def create(
     c.output.value(new_id)
     if show_token:
         c.output.value(token.access_token)
+
+
+async def _check_provider(client, provider: str) -> None:
+    """An unknown slug is refused before anything is sent, naming the slug that was meant.
+    If the list cannot be read, Makini itself judges the slug."""
+    from ...api import connections as api
+    from ...connections.platforms import unknown_message
+    from ...errors import AuthFailed, MakiniError, UsageError
+
+    try:
+        known = await api.platforms(client)
+    except AuthFailed:
+        raise
+    except MakiniError:
+        return
+    if known and provider not in {p.provider for p in known}:
+        message, hint = unknown_message(provider, known)
+        raise UsageError(message, hint=hint)

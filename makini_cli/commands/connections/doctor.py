@@ -89,10 +89,10 @@ def _render_doctor(c, report: dict) -> None:
     out.say(inert(f"Conclusion: {conclusion['summary']}"))
     for action in conclusion["actions"]:
         out.say(inert(f"  - {action}"))
-    if report["outbound_ips"]:
+    ips = ", ".join(report["outbound_ips"])
+    if ips and not any(ips in action for action in conclusion["actions"]):  # said once, not twice
         out.say()
-        out.say("Makini's outbound IPs (allow them through the firewall of an on-premises system): "
-                f"{', '.join(report['outbound_ips'])}")
+        out.say(f"Makini's outbound IPs (allow them through the firewall of an on-premises system): {ips}")
     out.say()
     # every value on one line of its own: a name or message cannot forge lines of the summary
     support = report["support"]

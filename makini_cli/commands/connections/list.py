@@ -8,7 +8,8 @@ from .._common import ctx, examples
 
 HELP = ("Every connection of the application (admin token), all pages. Filters compare "
         "case-insensitively; --system matches the system's name, part of it, or its provider slug. "
-        "JSON rows have `id` (the spec's `key`, also present)." + examples(
+        "JSON rows have `id` (the spec's `key`, also present); `last_sync` and `sync_status` only with "
+        "--sync, which reads them from each connection." + examples(
             "makini connections list",
             "makini connections list --status inactive --status pending",
             "makini connections list --system maximo --tag production -o csv",
@@ -57,7 +58,11 @@ def list_connections(
                 continue
             if tags and not all(t in {x.lower() for x in conn.tags} for t in tags):
                 continue
-            rows.append(conn.row())
+            row = conn.row()
+            if not sync and row.get("last_sync") is None:
+                # unknown without --sync: a null would read like "never synced"
+                row.pop("last_sync", None)
+            rows.append(row)
         if sync and rows:
             await _add_sync(client, rows, concurrency)
         return rows

@@ -9,11 +9,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
 from ...context import AppContext
 from ...errors import MakiniError, UsageError
-from ...export import FileSink, Plan, Progress, Source, StreamSink, check_target, describe, run
+from ...export import FileSink, Plan, Source, StreamSink, check_target, describe, run
 from .._common import require_connection
 
 ALL = "all"
@@ -30,6 +29,8 @@ class Request:
     per_page: int
     prefetch: int
     skip_failed: bool
+    restart: bool = False
+    slow_after: float = 10.0
     status: str | None = None
     vendor: str | None = None
     since: str | None = None
@@ -41,61 +42,18 @@ class Request:
     mapping: str | None = None  # --mapping FILE (issue 7): makini_cli/mappings/mapfile.py shapes the rows
 
 
-def choose_format(fmt: str | None, global_output: str | None) -> str:
-    """`--format` decides; the global `-o` is accepted when it names an export format."""
-    if global_output is not None and global_output not in ("ndjson", "csv", "json"):
-        raise UsageError(f"po export writes ndjson, csv or json, not {global_output}",
-                         hint="choose with --format ndjson|csv|json (and --output/-O FILE for a file)")
+def choose_format(fmt: str | None, global_output: str | None, warn=None) -> str:
+    """The global `-o` is the format; `--format` is its deprecated spelling (both: they must agree)."""
+    if fmt is not None and warn is not None:
+        warn(f"--format is deprecated: use -o/--output {fmt} (the file is -O/--output-file)")
     if fmt is not None and global_output is not None and fmt != global_output:
         raise UsageError(f"-o {global_output} and --format {fmt} disagree",
-                         hint="give the format once, with --format")
-    chosen = fmt or global_output or "ndjson"
+                         hint="give the format once, with -o/--output")
+    chosen = global_output or fmt or "ndjson"
     if chosen not in ("ndjson", "csv", "json"):
-        raise UsageError(f"bad --format {chosen!r}: expected ndjson, csv or json")
+        raise UsageError(f"po export writes ndjson, csv or json, not {chosen}",
+                         hint="choose with -o ndjson|csv|json, and the file with -O/--output-file FILE")
     return chosen
-
-
-class RichProgress(Progress):
-    """count, total (meta.total, summed over connections), rate and ETA, on stderr."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
-
-        class Rate(TextColumn):
-            def render(self, task):  # orders per second, not bytes
-                from rich.text import Text
-
-                return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="cyan")
-
-        self.bar = Bar(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), Rate(""),
-                       TextColumn("eta"), TimeRemainingColumn(), TimeElapsedColumn(),
-                       console=Console(file=sys.stderr), transient=True)
-        self.task = self.bar.add_task("export", total=None)
-        self.total = 0
-
-    def __enter__(self) -> RichProgress:
-        self.bar.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.bar.stop()
-
-    def add_total(self, n: int) -> None:
-        self.total += n
-        self.bar.update(self.task, total=self.total)
-
-    def advance(self, n: int) -> None:
-        self.bar.advance(self.task, n)
-
-
-class _Quiet(Progress):
-    def __enter__(self) -> _Quiet:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
 
 
 async def _targets(client, req: Request, saved: dict | None) -> list[str | None]:
@@ -155,9 +113,18 @@ def _failing(exc: MakiniError):
 def export(c: AppContext, req: Request) -> None:
     if req.output is not None:
         check_target(req.output)  # `-O ""`, a folder, a missing folder: exit 2 before any request
-    if req.resume and not req.output:
-        raise UsageError("--resume needs --output FILE",
+    if (req.resume or req.restart) and not req.output:
+        raise UsageError(f"{'--resume' if req.resume else '--restart'} needs -O/--output-file FILE",
                          hint="an export to stdout cannot be continued; write it to a file")
+    if req.resume and req.restart:
+        raise UsageError("--resume and --restart contradict each other",
+                         hint="--resume continues the unfinished export, --restart discards it")
+    unfinished = describe(req.output) if req.output else None
+    if unfinished is not None and not (req.resume or req.restart):
+        # Starting over would throw away what the interrupted run already fetched: ask.
+        raise UsageError(f"{req.output} has an unfinished export ({unfinished['orders']:,} orders "
+                         "so far, kept beside it)",
+                         hint="add --resume to continue it, or --restart to discard it and start over")
     if c.opts.query:
         raise UsageError("--query does not apply to po export",
                          hint="filter with --filter/--status/--vendor, or pipe the NDJSON to jq")
@@ -176,6 +143,9 @@ def export(c: AppContext, req: Request) -> None:
     show_bar = out.stderr_tty and (req.output is not None or not out.stdout_tty)
     t0 = time.monotonic()
     sink = FileSink(req.output, resume=req.resume) if req.output else StreamSink(sys.stdout)
+    from .progress import Bar, Quiet
+
+    watch_kw = dict(labels=len(req.connections) > 1 or req.connections == [ALL], slow_after=req.slow_after)
 
     async def work(client):
         targets = await _targets(client, req, saved)
@@ -189,8 +159,9 @@ def export(c: AppContext, req: Request) -> None:
 
             multi = any(s.label is not None for s in plan.sources)
             plan = replace(plan, **mapped.export_plan(targets[0], multi=multi))
-        with (RichProgress() if show_bar else _Quiet()) as progress:
-            return await run(plan, sink, progress)
+        progress = Bar(**watch_kw) if show_bar else Quiet(say=out.note, warn=out.warn, **watch_kw)
+        with progress:
+            return await _watched(run(plan, sink, progress), progress)
 
     try:
         result = c.run(work)
@@ -208,18 +179,37 @@ def export(c: AppContext, req: Request) -> None:
         raise
     if req.resume and saved is None:
         out.info(f"nothing to resume for {req.output}: exported from the beginning")
-    elif getattr(sink, "discarded", False) and not result.resumed_from:
-        out.info("an unfinished earlier export of this file was discarded (--resume continues one)")
-    for conn, err in result.failed.items():
-        out.warn(f"connection {conn} skipped: {err.message}")
+    elif req.restart and unfinished is not None:
+        out.note(f"discarded the unfinished export of {req.output} ({unfinished['orders']:,} orders) "
+                 "and started over")
     took = time.monotonic() - t0
     what = f"{result.orders:,} orders" + (f" ({result.rows:,} rows)" if req.format == "csv" else "")
     if result.resumed_from:
         what += f", {result.resumed_from:,} of them from the interrupted run"
+    if result.failed:  # each was reported when it was skipped; the last line counts them
+        n = len(result.failed)
+        what += f"; {n} connection{'s' if n != 1 else ''} skipped ({', '.join(result.failed)})"
     if req.output:
         out.note(f"exported {what} to {req.output} in {took:.1f}s")
     else:
         out.info(f"exported {what} in {took:.1f}s")
+
+
+async def _watched(work, watch):
+    """Run the export, looking every second for a connection that has gone quiet."""
+    import asyncio
+
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=1.0)
+            if done:
+                return task.result()
+            watch.check_slow()
+    finally:
+        if not task.done():  # interrupted: the export's own cleanup runs on cancellation
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
 
 def _kept(c: AppContext, output: str, why: str) -> None:

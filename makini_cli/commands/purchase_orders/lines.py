@@ -1,4 +1,4 @@
-"""`makini po lines [PO_KEY]`: one order's line items, or line items across orders."""
+"""`makini po lines [KEY]`: one order's line items, or line items across orders."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ HELP = "List line items: one order's, or across orders with filters." + examples
     "makini po lines 40000100000001 -o json --query '[].lineTotalValue'")
 
 
-def list_lines(po_key: str = typer.Argument(None, metavar="[PO_KEY]", help="An order's key."),
+def list_lines(po_key: str = typer.Argument(None, metavar="KEY", help="An order's key."),
                connection: str = connection_option(), domain: str = domain_option(),
                filter: list[str] = filter_option(), match: str = match_option(),  # noqa: A002
                sort: list[str] = sort_option(),
@@ -28,7 +28,7 @@ def list_lines(po_key: str = typer.Argument(None, metavar="[PO_KEY]", help="An o
     check_domain(domain)
     conn = require_connection(connection)
     if po_key and (filter or sort or match):
-        raise UsageError("--filter/--sort/--match apply to line items across orders, not to PO_KEY")
+        raise UsageError("--filter/--sort/--match apply to line items across orders, not to one order's KEY")
     params = query.build([query.parse_filter(f) for f in filter or []],
                          match=views.check_match(match), sort=views.parse_sorts(sort))
 

@@ -32,9 +32,6 @@ def _sandbox_rows(c, age, status, limit, event) -> list[dict]:
 
     fetch = 100_000 if (event or not limit) else min(limit, 100_000)
     rows = c.run(lambda client: sandbox_admin.webhook_deliveries(client, limit=fetch, status=status))
-    for row in rows:  # a duration is no money: a plain number, as in the local log
-        if row.get("duration_ms") is not None:
-            row["duration_ms"] = float(row["duration_ms"])
     if age is not None:
         cutoff = datetime.now(UTC) - age
         rows = [r for r in rows if r.get("time") and parse_time(r["time"]) >= cutoff]
@@ -48,12 +45,35 @@ def _sandbox_redeliver(c, delivery_id: str, to: str | None) -> dict:
     from ...errors import UsageError
 
     if not c.is_sandbox_profile:
-        raise UsageError(f"{delivery_id} is a sandbox delivery id",
-                         hint="add --sandbox (and --base-url URL for a served sandbox)")
+        if c.settings.values["base_url"].source != "default":
+            raise UsageError(f"{delivery_id} is a sandbox delivery id",
+                             hint="add --sandbox (and --base-url URL for a served sandbox)")
+        # No host named anywhere: the id `makini --sandbox webhooks logs` printed is the
+        # embedded sandbox's, as for `makini sandbox info`.
+        from ...context import AppContext, GlobalOptions
+
+        c = AppContext(GlobalOptions(sandbox=True, output=c.opts.output, query=c.opts.query,
+                                     debug=c.opts.debug, no_color=c.opts.no_color))
     if to is not None:
         raise UsageError("--to does not apply to a sandbox redelivery: the sandbox sends to its configured "
                          "endpoint", hint="change it with `makini --sandbox webhooks configure-sandbox --url URL`")
-    return c.run(lambda client: sandbox_admin.redeliver(client, delivery_id))
+
+    async def redeliver(client):
+        full = delivery_id
+        if len(delivery_id) < FULL_ID:  # a prefix, as the local log takes
+            rows = await sandbox_admin.webhook_deliveries(client, limit=100_000)
+            ids = {i for r in rows for i in (r.get("id"), r.get("delivery_id")) if isinstance(i, str)}
+            matches = sorted(i for i in ids if i.startswith(delivery_id))
+            if len(matches) > 1:
+                raise UsageError(f"{delivery_id!r} is the start of {len(matches)} delivery ids",
+                                 hint="give more of the id (`makini --sandbox webhooks logs` prints them whole)")
+            full = matches[0] if matches else delivery_id
+        return await sandbox_admin.redeliver(client, full)
+
+    return c.run(redeliver)
+
+
+FULL_ID = len("whd_") + 16
 
 
 LOGS_SHORT_HELP = "Show the delivery log (or the sandbox's)."
@@ -89,7 +109,8 @@ def logs(since: str = typer.Option(None, "--since", help="Only newer than this (
         raise UsageError(f"bad --source {source!r}", hint=f"use {', '.join(SOURCES)}")
     age = timedelta(seconds=parse_duration(since, "--since")) if since else None
     sandbox = c.is_sandbox_profile and not local
-    columns = ([Column("id", "ID", priority=100), Column("time", "TIME", fmt=relative_time, priority=80)]
+    # ids are never folded over two lines: they are what `webhooks replay` takes
+    columns = ([Column("id", "ID", kind="fixed", priority=100), Column("time", "TIME", fmt=relative_time, priority=80)]
                + ([] if sandbox else [Column("source", "SOURCE", priority=40)])
                + [Column("event", "EVENT", priority=90), Column("url", "URL", kind="text", priority=50),
                   Column("status_code", "STATUS", fmt=styled(_status_style), justify="right", priority=95),
@@ -120,8 +141,10 @@ def logs(since: str = typer.Option(None, "--since", help="Only newer than this (
 
 REPLAY_SHORT_HELP = "Resend a logged delivery byte for byte."
 REPLAY_HELP = ("Resend a logged delivery byte for byte. Same body, same signature "
-               "header, to its URL or --to. A sandbox delivery id (whd_…, wha_…) with --sandbox asks the "
-               "sandbox to redeliver it.\n\nExit codes: 0 acknowledged (2xx), 3 refused, 1 unreachable or "
+               "header, to its URL or --to. Takes the ids `webhooks logs` prints, whole or a unique prefix "
+               "of 6 characters or more. A sandbox delivery id (whd_…, wha_…) asks the sandbox to "
+               "redeliver it (the embedded one, or with --sandbox --base-url URL a served one) to its "
+               "configured endpoint: --to does not apply to those.\n\nExit codes: 0 acknowledged (2xx), 3 refused, 1 unreachable or "
                "unknown id." + examples(
                    "makini webhooks logs --status failed",
                    "makini webhooks replay wdl_3f9a1c2b4d5e6f70",

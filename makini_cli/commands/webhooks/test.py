@@ -101,6 +101,12 @@ def test(url: str = typer.Argument(..., help="The endpoint's URL."),
     counts = {r: sum(1 for ch in report.checks if ch.result == r) for r in ("PASS", "FAIL", "WARN", "SKIP")}
     summary = ", ".join(f"{n} {r.lower()}" for r, n in counts.items() if n)
     failed = [ch.name for ch in report.checks if ch.required and ch.result == "FAIL"]
+    signed = [ch for ch in report.checks if ch.name.startswith("delivers ")]
+    if signed and all(ch.attempts and all(a.get("status_code") in conformance.SIGNATURE_REFUSED
+                                          for a in ch.attempts) for ch in signed):
+        c.output.note("the endpoint refuses the signature of every signed delivery "
+                      f"({signed[0].attempts[0]['status_code']}): it verifies with another secret, or "
+                      "over a re-serialised body; check its secret against --secret-file")
     if failed:
         c.output.note(f"{url}: not ready for Makini's webhooks ({summary}); failed: {'; '.join(failed)}")
         raise typer.Exit(report.exit_code)
