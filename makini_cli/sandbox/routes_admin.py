@@ -15,7 +15,7 @@ from .errors import ApiError, validation
 from .fields import ENTITIES
 from .listing import list_table
 from .query import page_body
-from .routes_entities import serve_rows
+from .records import serve_rows
 from .routes_system import connection_json, integration_json
 from .web import ok, read_json
 
