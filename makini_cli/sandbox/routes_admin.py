@@ -60,8 +60,9 @@ async def clock(request: Request):
     if request.method == "POST":
         body = await read_json(request)
         adv = body.get("advance", 0)
-        if isinstance(adv, bool) or not isinstance(adv, (int, float, Decimal)):
-            raise validation("advance", "advance must be a number of seconds")
+        if isinstance(adv, bool) or not isinstance(adv, (int, float, Decimal)) \
+                or not abs(adv) <= 100 * 365 * 86400:  # a century; more overflows the clock
+            raise validation("advance", "advance must be a number of seconds (at most a century)")
         sb.advance_clock(float(adv))
         sb.tick()
     return ok({"now": sb.clock(), "iso": iso(sb.clock()), "offset": sb.clock.offset,

@@ -21,6 +21,7 @@ from .scenarios import sync_status
 from .web import ok, read_json
 
 REDIRECT = "https://app.example.com/makini/callback"
+MAX_TTL = 10 * 365 * 86400  # a longer token life would overflow the expiry column
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -179,9 +180,9 @@ async def mint_token(request: Request):
     ttl, refresh_ttl = _ttls(sb, "connection")
     if body.get("expires_in") is not None:
         life = body["expires_in"]
-        if isinstance(life, bool) or not isinstance(life, int) or life < 1:
-            raise validation("expires_in", "The expires_in field must be a positive integer "
-                             "(seconds).")
+        if isinstance(life, bool) or not isinstance(life, int) or not 1 <= life <= MAX_TTL:
+            raise validation("expires_in", "The expires_in field must be an integer of seconds "
+                             f"from 1 to {MAX_TTL} (10 years).")
         ttl = life
     with sb.tx():
         pair = sb.tokens.issue_pair("connection", conn["key"], ttl, refresh_ttl)

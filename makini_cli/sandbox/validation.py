@@ -12,6 +12,7 @@ integers to 32 bits, decimals to 13 integer digits (the exact shadow column is v
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -130,9 +131,14 @@ def by_kind(field: str, value: Any, kind: str) -> Any:
         if not isinstance(value, (dict, list)):
             raise Invalid(f"The {field} field must be an object or an array.")
         return value
-    if isinstance(value, (bool, dict, list)):
+    if isinstance(value, (dict, list)):
+        # The schema types it string while the body's rules take an array (Fulfillment
+        # .lineItems): kept, and served, as JSON text.
+        text = json.dumps(value, separators=(",", ":"), default=str)
+    elif isinstance(value, bool):
         raise Invalid(f"The {field} field must be a string.")
-    text = str(value)
+    else:
+        text = str(value)
     if len(text) > MAX_TEXT:
         raise Invalid(f"The {field} field must not be greater than {MAX_TEXT} characters.")
     return text
