@@ -144,6 +144,35 @@ def by_kind(field: str, value: Any, kind: str) -> Any:
     return text
 
 
+def shaped(field: str, value: Any, kind: str, depth: int = 0) -> Any:
+    """A nested value checked against its schema: `l` a list, `o:Schema` an object and
+    `a:Schema` a list of objects whose fields have the schema's kinds (deeper levels too)."""
+    from . import contract
+
+    if value is None or not kind or kind == "j":
+        return value
+    if kind == "l" or kind.startswith("a:"):
+        if not isinstance(value, list):
+            raise Invalid(f"The {field} field must be a list.")
+        if kind == "l":
+            return value
+        return [shaped(f"{field}.{i}", item, "o:" + kind[2:], depth + 1)
+                for i, item in enumerate(value)]
+    if kind.startswith("o:"):
+        if not isinstance(value, dict):
+            raise Invalid(f"The {field} field must be an object.")
+        if depth > 6:
+            return value
+        out = dict(value)
+        for name, sub in contract.schema(kind[2:]):
+            if name in out and out[name] is not None:
+                out[name] = (by_kind(f"{field}.{name}", out[name], sub)
+                             if sub in ("s", "t", "d", "b", "i")
+                             else shaped(f"{field}.{name}", out[name], sub, depth + 1))
+        return out
+    return by_kind(field, value, kind)
+
+
 def clean(e: Entity, rules: dict[str, Rule], body: dict, custom: tuple[str, ...] = (), *,
           creating: bool, skip: tuple[str, ...] = ()) -> tuple[dict, dict]:
     """(stored scalar values, nested / body-only / custom values) of a valid body, else 422."""
@@ -163,6 +192,8 @@ def clean(e: Entity, rules: dict[str, Rule], body: dict, custom: tuple[str, ...]
         try:
             value = by_rules(name, body[name], rule) if rule else body[name]
             value = by_kind(name, value, kind) if kind else value
+            if kind == "j" or kind is None:
+                value = shaped(name, value, e.spec.get(name, ""))
         except Invalid as exc:
             errors[name] = [exc.message]
             continue

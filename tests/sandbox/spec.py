@@ -101,8 +101,10 @@ def _request_schema(schema):
             fixed = {"type": "string", "format": "date-time"}
         elif "email" in words:
             fixed = {"type": "string", "format": "email"}
-        elif words & {"string", "integer", "boolean", "array", "object"}:
-            fixed = {"type": (words & {"string", "integer", "boolean", "array", "object"}).pop()}
+        elif "array" in words:  # Laravel's `array` takes a JSON object too (see credentials)
+            fixed = {"anyOf": [{"type": "array"}, {"type": "object"}]}
+        elif words & {"string", "integer", "boolean", "object"}:
+            fixed = {"type": (words & {"string", "integer", "boolean", "object"}).pop()}
         else:
             fixed = {}  # "nullable" alone: any value
         if "required" in words:
