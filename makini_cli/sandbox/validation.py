@@ -32,6 +32,8 @@ class Invalid(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        # the failing field's dotted path ("lines.0"), as Laravel names nested fields
+        self.field = message.split(" ")[1] if message.startswith("The ") else None
 
 
 def failed(errors: dict[str, list[str]]) -> ApiError:
@@ -195,7 +197,7 @@ def clean(e: Entity, rules: dict[str, Rule], body: dict, custom: tuple[str, ...]
             if kind == "j" or kind is None:
                 value = shaped(name, value, e.spec.get(name, ""))
         except Invalid as exc:
-            errors[name] = [exc.message]
+            errors[exc.field or name] = [exc.message]
             continue
         if kind is None or kind == "j":
             extra[name] = value
