@@ -131,13 +131,23 @@ async def bulk(request: Request):
 
 
 async def generate(request: Request):
-    """Add purchase orders to one connection: {"purchase_orders": N} (benchmark setup)."""
+    """Grow one connection (benchmark setup): {"purchase_orders": N} adds orders,
+    {"records_per_entity": N} adds N records to every entity that grows (documents, readings,
+    material lines, …); either or both."""
     body = await read_json(request)
-    n = body.get("purchase_orders")
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 1_000_000:
-        raise validation("purchase_orders", "purchase_orders must be an integer 1..1000000")
+    n, each = body.get("purchase_orders"), body.get("records_per_entity")
+    for name, value in (("purchase_orders", n), ("records_per_entity", each)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 1 <= value <= 1_000_000):
+            raise validation(name, f"{name} must be an integer 1..1000000")
+    if n is None and each is None:
+        raise validation("purchase_orders", "give purchase_orders or records_per_entity")
     sb = _sb(request)
-    c = sb.grow(request.path_params["id"], n)
+    c = sb.grow(request.path_params["id"], n) if n else sb.connection(
+        request.path_params["id"], include_disconnected=True)
+    if each:
+        sb.grow_all(request.path_params["id"], each)
+        c = c or sb.connection(request.path_params["id"], include_disconnected=True)
     return ok({"data": admin_connection(sb, sb.connection(c["key"], include_disconnected=True))})
 
 

@@ -113,9 +113,9 @@ RAW: dict[str, dict[str, tuple[str, str, str]]] = {
 # `Platform.missing`, which applies everywhere): the fill-rate differences `mappings compare`
 # shows.
 EXTRA_MISSING: dict[str, frozenset[str]] = {
-    "ibm_maximo": frozenset({"currencyRate", "ean", "upc"}),
-    "oracle_netsuite": frozenset({"lat", "lng", "position"}),
-    "dynamics365": frozenset({"middleName", "contact"}),
+    "ibm_maximo": frozenset({"position", "costUomKey", "shipmentRequired"}),
+    "oracle_netsuite": frozenset({"position", "userManagerKey", "carrierName"}),
+    "dynamics365": frozenset({"contact", "isbn", "drawingNumber"}),
     "infor_eam": frozenset({"userManagerKey", "reorderLevel"}),
     "upkeep": frozenset({"accountKey", "costUomKey", "userManagerKey", "partNumber"}),
     "maintainx": frozenset({"lineRef", "accountKey", "manufacturerName"}),

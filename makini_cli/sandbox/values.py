@@ -4,9 +4,8 @@ are dated before, timestamps, exact money, and addresses."""
 from __future__ import annotations
 
 import random
+import time
 from decimal import Decimal
-
-from ..timeutil import format_rfc3339
 
 REF = 1751241600  # 2025-06-30T00:00:00Z: records are dated in the two years before it
 DAY = 86400
@@ -14,7 +13,9 @@ BATCH = 5000      # rows per executemany: big seeds never sit in memory at once
 
 
 def ts(t: float) -> str:
-    return format_rfc3339(t)
+    """RFC 3339 UTC seconds, as `timeutil.format_rfc3339` writes them (this form is several
+    times faster, and seeding 200,000 records calls it a million times)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(t)))
 
 
 def money(value: Decimal) -> str:

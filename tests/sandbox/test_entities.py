@@ -201,7 +201,7 @@ def test_routes_are_matched_before_auth(sandbox_client):
     assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND"
     r = c.delete("/api/erp/purchase-orders")  # known path, wrong method, no token at all
     assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
-    assert r.json()["code"] == "METHOD_NOT_ALLOWED" and "Allowed: GET" in r.json()["message"]
+    assert r.json()["code"] == "METHOD_NOT_ALLOWED" and "Allowed: " in r.json()["message"]
     assert c.post("/api/eam/work-orders/x/status").status_code == 405
     assert c.put("/api/eam/work-orders/x/status").status_code == 401
 
