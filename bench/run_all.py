@@ -27,7 +27,7 @@ from _timing import machine, print_table  # noqa: E402
 BENCHES = {
     "startup": ("startup.py", [], ["--runs", "7"]),
     "sandbox": ("sandbox.py", [], ["--small", "2000", "--big", "20000", "--small-each", "200",
-                                   "--big-each", "2000"]),
+                                   "--big-each", "2000", "--first-runs", "3"]),
     "status_fanout": ("status_fanout.py", [], ["--connections", "100"]),
     "export": ("export.py", [], ["--small", "2000", "--big", "20000", "--runs", "1"]),
     "listen": ("listen.py", [], ["-n", "2000"]),

@@ -1,7 +1,11 @@
-"""Sandbox benchmark: served memory at two data sizes, over every entity, and list throughput.
+"""Sandbox benchmark: the embedded sandbox's first run, served memory at two data sizes over
+every entity, and list throughput.
 
     python bench/sandbox.py [--small 10000] [--big 200000] [--small-each 1000] [--big-each 20000]
-                            [--per-page 500]
+                            [--per-page 500] [--first-runs 7]
+
+First it times `makini --sandbox connections status` on fresh folders (the embedded sandbox
+seeds its file on first use) against a warm folder, interleaved.
 
 For each size it builds a sandbox database (default seed), then grows ONE connection, SAP
 S/4HANA (it keeps every entity), to N purchase orders and adds M records to every entity that
@@ -131,6 +135,28 @@ def measure(path: Path, key: str, per_page: int) -> dict:
             "all_items": all_items, "all_per_s": all_items / all_s if all_s else float("inf")}
 
 
+def first_run(runs: int) -> tuple[float, float]:
+    """Median seconds of `makini --sandbox connections status` on a fresh folder (the embedded
+    sandbox seeds its file first) and on a warm one, interleaved so load affects both alike."""
+    import statistics
+
+    def once(folder: str) -> float:
+        env = dict(os.environ, MAKINI_CONFIG_DIR=folder)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "makini_cli", "--sandbox", "connections", "status",
+                        "-o", "json"], env=env, capture_output=True, cwd=ROOT)
+        return time.perf_counter() - t
+
+    fresh, warm = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = os.path.join(tmp, "warm")
+        once(folder)
+        for i in range(runs):
+            fresh.append(once(os.path.join(tmp, f"fresh{i}")))
+            warm.append(once(folder))
+    return statistics.median(fresh), statistics.median(warm)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", type=int, default=10_000, help="purchase orders, small run")
@@ -140,7 +166,12 @@ def main() -> None:
     ap.add_argument("--big-each", type=int, default=20_000,
                     help="records added to every growing entity, big run")
     ap.add_argument("--per-page", type=int, default=500)
+    ap.add_argument("--first-runs", type=int, default=7,
+                    help="runs of the first-run figure (fresh vs warm folder)")
     args = ap.parse_args()
+    fresh, warm = first_run(args.first_runs)
+    print(f"first run: `makini --sandbox connections status` {fresh * 1000:.0f} ms on a fresh "
+          f"folder, {warm * 1000:.0f} ms on a warm one (medians of {args.first_runs})", flush=True)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, n, each in (("small", args.small, args.small_each),
@@ -162,13 +193,15 @@ def main() -> None:
     from _timing import print_table
 
     print_table([
+        ("`makini --sandbox connections status`: fresh vs warm folder", f"{fresh * 1000:.0f}ms",
+         f"{warm * 1000:.0f}ms", fresh / warm, 1.5),
         (f"sandbox peak RSS, every entity: {b['n']:,}+{b['each']:,}/entity vs "
          f"{s['n']:,}+{s['each']:,}", f"{b['peak_rss_mb']:.1f}MB", f"{s['peak_rss_mb']:.1f}MB",
          b["peak_rss_mb"] / s["peak_rss_mb"], 1.2),
         (f"sandbox list, 500-item pages: POs/s {s['n']:,} vs {b['n']:,}",
          f"{b['items_per_s']:,.0f}/s", f"{s['items_per_s']:,.0f}/s",
          s["items_per_s"] / b["items_per_s"], 1.5),
-        (f"sandbox list, every entity's pages: items/s small vs big",
+        ("sandbox list, every entity's pages: items/s small vs big",
          f"{b['all_per_s']:,.0f}/s", f"{s['all_per_s']:,.0f}/s",
          s["all_per_s"] / b["all_per_s"], 1.5),
     ])

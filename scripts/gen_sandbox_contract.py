@@ -41,7 +41,8 @@ METHODS = ("get", "post", "put", "delete", "patch")
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Names of money and quantity fields: served as exact decimal strings whatever the spec types.
 DECIMAL = re.compile(r"^(quantity\w*|price|cost|discount|rate|budget|reading|total|amount)$"
-                     r"|[a-z](Quantity|Price|Cost|Value|Total|Level|Point|Rate|Percentage|Reading)$")
+                     r"|[a-z](Quantity|Price|Cost|Value|Total|Level|Point|Rate|Percentage"
+                     r"|Reading)$")
 # Sub-resource actions the sandbox gives a meaning to (makini_cli/sandbox/subresources.py).
 ACTIONS = {("GET", "materials"), ("GET", "children"), ("PUT", "inventory"),
            ("POST", "materials"), ("PUT", "materials/{materialKey}"), ("POST", "delivered"),
@@ -169,7 +170,8 @@ def build(spec_dir: Path) -> dict:
                 media, rules = body_rules(op)
                 if media:
                     entry["media"], entry["body"] = media, rules
-                params = [p.get("name") for p in op.get("parameters") or () if p.get("in") == "query"]
+                params = [p.get("name") for p in op.get("parameters") or ()
+                          if p.get("in") == "query"]
                 if params:
                     entry["query"] = params
                 if entry["kind"] in ("list", "item", "statuses") and schema and file != "system":

@@ -21,6 +21,7 @@ from . import store
 from .fields import ENTITIES, REFS, Entity
 from .recipes import RECIPES_REFERENCE, derived_count
 from .recipes_docs import RECIPES_DOCS
+from .recipes_maintenance import RECIPES_MAINTENANCE
 from .values import BATCH, DAY, REF, ts
 from .systems import CUSTOM, EXTRA_MISSING
 from .vocab import CITIES
@@ -43,7 +44,7 @@ PLAN: tuple[tuple[str, int | None, bool], ...] = (
     ("sales-orders", 10, True), ("fulfillments", 6, True), ("shipment-orders", 6, True),
     ("stock-transfers", 5, True), ("stock-adjustments", 5, True), ("material-items", None, True),
 )
-RECIPES = {**RECIPES_REFERENCE, **RECIPES_DOCS}
+RECIPES = {**RECIPES_REFERENCE, **RECIPES_MAINTENANCE, **RECIPES_DOCS}
 POOL_LIMIT = 2000  # keys kept per entity to draw references from (growth stays bounded)
 
 

@@ -137,7 +137,8 @@ def _sales_lines(P, rng, currency: str):
         price = rand_money(rng, int(low), int(high))
         tax = (qty * price * rate).quantize(Decimal("0.01"))
         out.append({"productKey": products[i % len(products)] if products else None,
-                    "locationKey": P.ref("locations", rng), "storeroomKey": P.ref("storerooms", rng),
+                    "locationKey": P.ref("locations", rng),
+                    "storeroomKey": P.ref("storerooms", rng),
                     "quantity": str(qty), "quantityRequired": str(qty), "price": money(price),
                     "discount": "0.00", "lineTaxValue": money(tax),
                     "lineTotalValue": money(qty * price + tax), "taxKey": P.ref("taxes", rng)})
@@ -190,14 +191,16 @@ def _transfer(P, n, rng):
     return {"code": f"TR{n:06d}", "orderNumber": f"T{n:06d}", "shipmentNumber": None,
             "date": ts(P.created(rng, 2, 300))[:10], "statusKey": P.status("stock-transfers", rng),
             "fromLocationKey": locs[n % len(locs)], "toLocationKey": locs[(n + 1) % len(locs)],
-            "fromStoreroomKey": rooms[n % len(rooms)], "toStoreroomKey": rooms[(n + 1) % len(rooms)],
+            "fromStoreroomKey": rooms[n % len(rooms)],
+            "toStoreroomKey": rooms[(n + 1) % len(rooms)],
             "lineItems": _stock_lines(P, rng), "shipmentOrderKey": None,
             "shipmentAddress": None, "shipmentRequired": "false", "shippingMethod": "Internal"}
 
 
 def _adjustment(P, n, rng):
     got = _stock_lines(P, rng)
-    return {"date": ts(P.created(rng, 2, 300))[:10], "reason": ADJUST_REASONS[n % len(ADJUST_REASONS)],
+    return {"date": ts(P.created(rng, 2, 300))[:10],
+            "reason": ADJUST_REASONS[n % len(ADJUST_REASONS)],
             "lineItems": got, "adjustmentNumber": f"ADJ{n:06d}", "type": "quantity",
             "total": money(Decimal(sum(int(x["quantity"]) for x in got)) * Decimal("12.50"))}
 
@@ -226,7 +229,8 @@ def _material_item(P, n, rng):
     if n <= len(plan):
         owner, owner_key, m = plan[n - 1]
     else:  # growth: more lines on existing work orders
-        owner, owner_key, m = "workOrderKey", P.ref("work-orders", rng), rng.randint(1, len(MATERIALS))
+        owner, owner_key = "workOrderKey", P.ref("work-orders", rng)
+        m = rng.randint(1, len(MATERIALS))
     code, name, uom = (MATERIALS[m - 1][:3] if m <= len(MATERIALS)
                        else (*ASSEMBLIES[m - len(MATERIALS) - 1][:2], "SET"))
     qty = str(rng.randint(1, 8))

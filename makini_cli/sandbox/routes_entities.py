@@ -128,7 +128,8 @@ def handler_for(op: Operation):
     try:
         return KINDS[op.kind](op)
     except KeyError:
-        raise ValueError(f"{op.method} {op.path}: no sandbox handler for kind {op.kind!r}") from None
+        raise ValueError(f"{op.method} {op.path}: no sandbox handler for kind "
+                         f"{op.kind!r}") from None
 
 
 def _dispatch(handlers: dict):

@@ -145,7 +145,8 @@ def _system_answer(sb, conn: dict, body: dict) -> tuple[int, object]:
     e = ENTITIES[table.entity]
     with sb.lock:
         rows = sb.db.execute(f"SELECT {store.select_list(e)} FROM {e.table} WHERE conn = ? "
-                             "ORDER BY seq LIMIT ? OFFSET ?", (conn["key"], limit, offset)).fetchall()
+                             "ORDER BY seq LIMIT ? OFFSET ?",
+                             (conn["key"], limit, offset)).fetchall()
     data = raw_rows(e, table, rows)
     if columns:
         data = [{c: r[c] for c in columns} for r in data]

@@ -93,7 +93,7 @@ def add_line(op: Operation):
                "uomKey": part["uomKey"], "workOrderKey": key, "createdAt": now, "updatedAt": now,
                "requiredQuantity": values.get("requiredQuantity"),
                "quantity": values.get("usedQuantity")}
-        extra = {"storeroomKey": values.get("storeroomKey"), "usedQuantity": values.get("usedQuantity")}
+        extra = {k: values.get(k) for k in ("storeroomKey", "usedQuantity")}
         with sb.tx() as db:
             rec["key"] = next_key(db, MATERIAL_ITEM, conn)
             db.execute(store.insert_sql(MATERIAL_ITEM), store.row_values(

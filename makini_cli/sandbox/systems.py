@@ -90,8 +90,8 @@ RAW: dict[str, dict[str, tuple[str, str, str]]] = {
     "dynamics365": {
         "CustTable": ("customers", "Customers", "AccountNum=code Name=name "
                       "DataAreaId=extra:dataAreaId"),
-        "SalesTable": ("sales-orders", "Sales orders", "SalesId=orderNumber CustAccount=customerKey "
-                       "CurrencyCode=currencyKey"),
+        "SalesTable": ("sales-orders", "Sales orders", "SalesId=orderNumber "
+                       "CustAccount=customerKey CurrencyCode=currencyKey"),
         "InventTable": ("materials", "Released products", "ItemId=code NameAlias=name"),
         "ProdTable": ("production-orders", "Production orders", "ProdId=orderNo"),
     },
@@ -105,7 +105,8 @@ RAW: dict[str, dict[str, tuple[str, str, str]]] = {
                "meters": ("meters", "Meters (REST resource)", "id=key units=uomName")},
     "maintainx": {"parts": ("materials", "Parts (REST resource)", "id=key name=name")},
     "fiix": {"Stock": ("stocks", "Stock", "id=key qtyOnHand=quantity"),
-             "ScheduledMaintenance": ("pm", "Scheduled maintenance", "id=key strDescription=title")},
+             "ScheduledMaintenance": ("pm", "Scheduled maintenance",
+                                      "id=key strDescription=title")},
     "emaint": {"PARTS": ("materials", "Parts", "PART_NO=code DESCRIPTION=name")},
 }
 

@@ -71,7 +71,7 @@ def _response_schema(schema, example=None):
         for name, prop in schema["properties"].items():
             fixed = _response_schema(prop, examples.get(name))
             if isinstance(fixed, dict) and "$ref" not in fixed:
-                fixed["nullable"] = True  # 3. absent values are null (Laravel), not `nullable: false`
+                fixed["nullable"] = True  # 3. absent values are null, not `nullable: false`
             out["properties"][name] = fixed  # (a nested object's `$ref`: see _nullable_refs)
     elif isinstance(schema.get("properties"), list):
         out.pop("properties")  # 1. again

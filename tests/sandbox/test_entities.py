@@ -28,7 +28,7 @@ def _path(entity: str) -> str:
 
 def test_every_listed_entity_has_seeded_records_on_sap(sandbox_client, sap):
     for entity in contract.entities():
-        path = (f"/api/erp/statuses/purchase-orders" if entity == "statuses" else _path(entity))
+        path = ("/api/erp/statuses/purchase-orders" if entity == "statuses" else _path(entity))
         assert _all(sandbox_client, sap, path), entity
 
 
@@ -140,7 +140,8 @@ def test_writes_validate_like_laravel_and_name_every_bad_field(sandbox_client, s
     r = c.post("/api/erp/sales-orders", headers=sap, json={"lines": ["L"]})
     assert r.status_code == 422 and "lines.0" in r.json()["errors"]
     r = c.put(f"/api/eam/work-orders/{wo}", headers=sap, json={"tasks": {"a": 1}})
-    assert r.status_code == 422 and r.json()["errors"] == {"tasks": ["The tasks field must be a list."]}
+    assert r.status_code == 422
+    assert r.json()["errors"] == {"tasks": ["The tasks field must be a list."]}
     upkeep = c.conn(5)
     r = c.post("/api/erp/sales-orders", headers=upkeep, json={"code": "SO-1"})
     assert r.status_code == 422 and r.json()["code"] == "NOT_SUPPORTED"
@@ -221,7 +222,9 @@ def test_a_huge_page_is_a_422_not_an_overflow(sandbox_client, sap, path):
 def test_huge_filter_values_compare_instead_of_overflowing(sandbox_client, sap):
     c = sandbox_client
     assert _all(c, sap, "/api/erp/purchase-orders", **{"filter[totalGrossValue:gt]": "1e400"}) == []
-    assert len(_all(c, sap, "/api/erp/purchase-orders", **{"filter[totalGrossValue:gt]": "-1e400"})) == 40
+    everything = _all(c, sap, "/api/erp/purchase-orders",
+                      **{"filter[totalGrossValue:gt]": "-1e400"})
+    assert len(everything) == 40
     r = c.get("/api/erp/purchase-orders", headers=sap,
               params={"filter[updatedAt:gt]": "0001-01-01T00:00:00+05:00"})
     assert r.status_code == 422

@@ -43,8 +43,21 @@ def cache_dir() -> Path:
 
 def prism_binary() -> Path:
     """Prism from the cache, installed there first when missing; skips when it cannot be."""
+    from makini_cli.fsutil import locked
+
     folder = cache_dir()
     binary = folder / "node_modules" / ".bin" / "prism"
+    with locked(folder.parent / "prism.lock"):  # two test runs must not install at once
+        _install(folder, binary)
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True,
+                             timeout=60).stdout.strip()
+    major, minor = (int(x) for x in (version.split(".") + ["0", "0"])[:2])
+    if (major, minor) < (5, 14):
+        pytest.skip(f"Prism {version} in {folder} is older than 5.14: remove the folder")
+    return binary
+
+
+def _install(folder: Path, binary: Path) -> None:
     if not binary.exists():
         npm = shutil.which("npm")
         if npm is None:
@@ -59,12 +72,6 @@ def prism_binary() -> Path:
         if done.returncode != 0 or not binary.exists():
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             pytest.skip(f"npm could not install Prism ({PACKAGE}): {tail[0]}")
-    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True,
-                             timeout=60).stdout.strip()
-    major, minor = (int(x) for x in (version.split(".") + ["0", "0"])[:2])
-    if (major, minor) < (5, 14):
-        pytest.skip(f"Prism {version} in {folder} is older than 5.14: remove the folder")
-    return binary
 
 
 def _free_port() -> int:
