@@ -87,7 +87,9 @@ class Generator:
         self.load()
         pop = Populator(self, scale=1.0)
         pop.pools["sites"], pop.pools["vendors"] = self.site_keys, self.vendor_keys
-        return pop.grow(per_entity)
+        added = pop.grow(per_entity)
+        self.after_populate(pop)
+        return added
 
     def after_populate(self, pop) -> None:
         """Work orders count their material lines (`materialCount`)."""

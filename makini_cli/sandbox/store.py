@@ -41,6 +41,9 @@ _INDEXES = {
     "purchase_orders": ["updatedAt", "orderNo", "statusKey"],
     "line_items": ["po_seq"],
     "work_orders": ["updatedAt"],
+    # the `…/{key}/materials` sub-resources look their lines up by owner
+    "material_items": ["workOrderKey", "assetKey", "pmKey", "assetTemplateKey",
+                       "productionOrderKey"],
 }
 
 

@@ -32,21 +32,24 @@ def test_every_listed_entity_has_seeded_records_on_sap(sandbox_client, sap):
         assert _all(sandbox_client, sap, path), entity
 
 
-def test_references_name_records_the_lists_serve(sandbox_client, sap):
-    c = sandbox_client
-    keys = {e: {r["key"] for r in _all(c, sap, _path(e))} for e in contract.entities()
-            if e != "statuses"}
+def test_references_name_records_the_lists_serve_on_every_connection(sandbox_client):
+    c, sb = sandbox_client, sandbox_client.sandbox
     checked = 0
-    for entity in keys:
-        for record in _all(c, sap, _path(entity)):
-            for name, value in record.items():
-                target = REFS.get(name)
-                if target not in keys or value in (None, "", []) or name == "statusKey":
-                    continue
-                for ref in value if isinstance(value, list) else str(value).split(","):
-                    assert ref in keys[target], (entity, record["key"], name, ref)
-                    checked += 1
-    assert checked > 1000
+    for conn in sb.connections():
+        sb.set_scenario(conn["key"], "healthy", {})
+        h = c.conn(conn["key"])
+        keys = {e: {r["key"] for r in _all(c, h, _path(e))} for e in contract.entities()
+                if e != "statuses"}
+        for entity in keys:
+            for record in _all(c, h, _path(entity)):
+                for name, value in record.items():
+                    target = REFS.get(name)
+                    if target not in keys or value in (None, "", []) or name == "statusKey":
+                        continue
+                    for ref in value if isinstance(value, list) else str(value).split(","):
+                        assert ref in keys[target], (conn["provider"], entity, name, ref)
+                        checked += 1
+    assert checked > 5000
 
 
 def test_statuses_referenced_by_records_are_in_their_statuses_list(sandbox_client, sap):
@@ -252,3 +255,19 @@ def test_passthrough_reads_the_source_tables(sandbox_client, sap):
     assert c.post("/api/passthrough", headers=sap, json={"path": "EKKO"}).status_code == 422
     assert c.post("/api/passthrough", headers=sap,
                   json={"method": "get", "sql": "DROP TABLE EKKO"}).status_code == 422
+
+
+def test_a_connection_grows_every_entity_for_benchmarks(sandbox_client, sap):
+    c, sb = sandbox_client, sandbox_client.sandbox
+    key = sb.connections()[0]["key"]
+    before = len(_all(c, sap, "/api/erp/invoices"))
+    r = c.post(f"/_sandbox/connections/{key}/generate", json={"records_per_entity": 30})
+    assert r.status_code == 200 and r.json()["data"]["records"]["invoices"] == before + 30
+    orders = {po["key"] for po in _all(c, sap, "/api/erp/purchase-orders")}
+    receipts = _all(c, sap, "/api/erp/receipts")
+    assert len(receipts) > 30 and all(x["poKey"] in orders for x in receipts)
+    lines = _all(c, sap, "/api/eam/work-orders/materials")
+    wos = {w["key"]: w for w in _all(c, sap, "/api/eam/work-orders")}
+    assert all(x["workOrderKey"] in wos for x in lines)
+    assert sum(int(w["materialCount"]) for w in wos.values()) == len(lines)
+    assert c.post(f"/_sandbox/connections/{key}/generate", json={}).status_code == 422
