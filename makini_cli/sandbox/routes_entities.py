@@ -21,6 +21,7 @@ from .listing import list_table
 from .query import page_body
 from .records import fetch_one, serve_rows
 from .subresources import HANDLERS
+from .validation import failed
 from .web import Upload, ok, read_form, read_json
 from .writes import create_record, set_status, update_record, write_columns
 
@@ -56,15 +57,13 @@ def _item(op: Operation):
     return handler
 
 
-async def _upload_body(request: Request, op: Operation) -> dict:
+async def _upload_body(request: Request) -> dict:
     """A document upload as the body the rules check: its form fields, and the file described
     (the sandbox keeps no file contents, only what a client can read back)."""
     form = await read_form(request)
     body: dict = {k: v for k, v in form.items() if not isinstance(v, Upload)}
     upload = next((v for v in form.values() if isinstance(v, Upload)), None)
     if upload is None:
-        from .validation import failed
-
         raise failed({"file": ["The file field is required."]})
     ext = upload.filename.rsplit(".", 1)[-1].upper() if "." in upload.filename else None
     digest = hashlib.sha256(upload.data).hexdigest()
@@ -82,7 +81,7 @@ def _create(op: Operation):
         conn = await require_connection(request, e.name)
         sb = sandbox_of(request)
         multipart = (op.media or "").startswith("multipart/")
-        body = await (_upload_body(request, op) if multipart else read_json(request))
+        body = await (_upload_body(request) if multipart else read_json(request))
         key = create_record(sb, e, conn, body, rules)
         if multipart:  # where the connected system would keep it (the sandbox keeps none)
             url = f"https://files.{conn['provider']}.example/documents/{key}"

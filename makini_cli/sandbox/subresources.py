@@ -27,7 +27,7 @@ from .fields import ENTITIES, MATERIAL_ITEM, WORK_ORDER
 from .listing import list_table, list_values
 from .query import page_body
 from .records import fetch_one, material_view, serve_rows
-from .validation import clean
+from .validation import clean, failed
 from .values import ts
 from .web import ok, read_json
 from .writes import check_refs, next_key, platform, set_status, write_columns
@@ -84,8 +84,6 @@ def add_line(op: Operation):
         fetch_one(sb, WORK_ORDER, conn["key"], key)
         values = _line_values(sb, conn, op, await read_json(request), True)
         if not values.get("materialKey"):
-            from .validation import failed
-
             raise failed({"materialKey": ["The materialKey field is required."]})
         part = fetch_one(sb, MATERIALS, conn["key"], values["materialKey"])
         now = ts(sb.clock())

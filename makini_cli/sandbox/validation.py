@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..timeutil import format_rfc3339, parse_rfc3339
+from . import contract
 from .contract import Rule
 from .errors import ApiError
 from .fields import Entity
@@ -149,8 +150,6 @@ def by_kind(field: str, value: Any, kind: str) -> Any:
 def shaped(field: str, value: Any, kind: str, depth: int = 0) -> Any:
     """A nested value checked against its schema: `l` a list, `o:Schema` an object and
     `a:Schema` a list of objects whose fields have the schema's kinds (deeper levels too)."""
-    from . import contract
-
     if value is None or not kind or kind == "j":
         return value
     if kind == "l" or kind.startswith("a:"):
