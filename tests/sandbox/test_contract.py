@@ -1,5 +1,5 @@
 """Contract walk: the sandbox serves every operation of Makini's four files and nothing else under
-/api, and every 200 body it sends validates against the spec's schema (repaired as
+/api, a served sandbox answers each of them with data, and every 200 body it sends validates against the spec's schema (repaired as
 tests/sandbox/spec.py says). Lists are read on every seeded connection, so each system's gaps
 (null fields) and custom fields are checked too; writes go through one healthy connection with
 bodies made of its own records, so they must succeed."""
@@ -85,8 +85,9 @@ def _body_from(record: dict, rules: dict) -> dict:
     return body
 
 
-def test_every_response_validates(sandbox_client):
-    c, sb = sandbox_client, sandbox_client.sandbox
+def test_a_served_sandbox_answers_every_operation_and_every_answer_validates(served_client):
+    """Over real HTTP (uvicorn on 127.0.0.1), as a client meets it."""
+    c, sb = served_client, served_client.sandbox
     w = Walker(c)
     adm = c.admin()
     for conn in sb.connections():
