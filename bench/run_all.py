@@ -26,7 +26,8 @@ from _timing import machine, print_table  # noqa: E402
 # name -> (script, full arguments, quick arguments)
 BENCHES = {
     "startup": ("startup.py", [], ["--runs", "7"]),
-    "sandbox": ("sandbox.py", [], ["--small", "2000", "--big", "20000"]),
+    "sandbox": ("sandbox.py", [], ["--small", "2000", "--big", "20000", "--small-each", "200",
+                                   "--big-each", "2000", "--first-runs", "3"]),
     "status_fanout": ("status_fanout.py", [], ["--connections", "1000", "--small", "200"]),
     "export": ("export.py", [], ["--small", "2000", "--big", "20000", "--runs", "1"]),
     "po_list": ("po_list.py", [], ["--small", "2000", "--big", "20000", "--runs", "1"]),

@@ -20,12 +20,16 @@ RAW_ROWS = 50       # rows per source table used to infer which column feeds whi
 CONCURRENCY = 8     # connections sampled at once by compare
 
 
+# Entities listed per entity type (/api/{domain}/statuses/{entity}) are sampled from the list
+# every system has: purchase-order statuses.
+PER_TYPE = {"statuses": "statuses/purchase-orders"}
+
+
 def pick_domain(entity: str, domain: str | None) -> str:
     """The domain to read an entity from: the one given (checked), else erp, else its first."""
     ent = um.entity(entity)
-    if not ent.listable:
-        raise UsageError(f"{entity} are listed per entity type, not sampled as one list",
-                         hint="for purchase-order statuses use `makini po statuses`")
+    if not ent.listable and entity not in PER_TYPE:
+        raise UsageError(f"{entity} are listed per entity type, not sampled as one list")
     if domain:
         if domain not in ent.domains:
             raise UsageError(f"{entity} is not served in the {domain} domain",
@@ -35,8 +39,8 @@ def pick_domain(entity: str, domain: str | None) -> str:
 
 
 async def sample(client, connection: str | None, domain: str, entity: str, size: int) -> list[dict]:
-    return [r async for r in entities.iterate(client, connection, domain, entity, limit=size,
-                                              per_page=max(1, min(size, 500)))
+    return [r async for r in entities.iterate(client, connection, domain, PER_TYPE.get(entity, entity),
+                                              limit=size, per_page=max(1, min(size, 500)))
             if isinstance(r, dict)]
 
 

@@ -55,10 +55,15 @@ async def _api_error(request: Request, exc: ApiError):
 
 
 async def _http_error(request: Request, exc: HTTPException):
+    # Routing runs before any handler (and so before auth): an unknown path is a 404 and a
+    # known path with the wrong method a 405 whatever the token, and the 405 keeps the
+    # `Allow` header Starlette computed.
     message = {404: f"No route for {request.method} {request.url.path}.",
                405: f"Method {request.method} is not allowed on {request.url.path}."}.get(
         exc.status_code, str(exc.detail))
-    return error_response(request, ApiError(exc.status_code, message))
+    if exc.status_code == 405 and exc.headers and exc.headers.get("Allow"):
+        message += f" Allowed: {exc.headers['Allow']}."
+    return error_response(request, ApiError(exc.status_code, message, headers=exc.headers))
 
 
 async def _crash(request: Request, exc: Exception):

@@ -5,6 +5,8 @@ expired or revoked tokens are 401 AUTHENTICATION_FAILED; the wrong kind of token
 
 from __future__ import annotations
 
+import json
+
 from starlette.requests import Request
 
 from . import scenarios
@@ -35,11 +37,24 @@ def require_admin(request: Request):
     return sb
 
 
-async def require_connection(request: Request, entity: str | None = None) -> dict:
+def forbids(conn: dict, entity: str) -> bool:
+    """Whether `conn`'s `forbidden` scenario covers `entity` (the rule scenarios.apply uses:
+    a name covers its sub-entities and its statuses list)."""
+    if conn["scenario"] != "forbidden":
+        return False
+    names = json.loads(conn["scenario_params"] or "{}").get("entities", [])
+    return any(entity == n or entity.startswith(n + ".") or entity.endswith("/" + n)
+               for n in names)
+
+
+async def require_connection(request: Request, entity: str | None = None,
+                             *also: str) -> dict:
     """The token's connection, after its fault scenario has had its say.
 
     `entity`: the entity path being read (None for /api/integrations/current, which still
-    answers for a connection in trouble so a client can see why)."""
+    answers for a connection in trouble so a client can see why). `also`: other entities the
+    request reads (a work order's materials are materials too): a connection that forbids
+    an entity type forbids it on every path."""
     sb = sandbox_of(request)
     with sb.lock:
         claims = sb.tokens.verify(_bearer(request))
@@ -54,4 +69,8 @@ async def require_connection(request: Request, entity: str | None = None) -> dic
     headers = await scenarios.apply(sb, conn, entity=entity)
     if headers:
         request.scope.setdefault("state", {}).setdefault("extra_headers", {}).update(headers)
+    for other in also:
+        if forbids(conn, other):
+            raise ApiError(403, f"The connected system does not allow access to {other}.",
+                           "FORBIDDEN")
     return conn

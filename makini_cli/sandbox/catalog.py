@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import systems
+
 TIER_CREDITS = {1: 1, 2: 2, 3: 4}  # Makini docs: Tier I/II/III cost 1/2/4 credits
 TIER_NAMES = {1: "I", 2: "II", 3: "III"}
 
@@ -46,11 +48,39 @@ class Platform:
     def credits(self) -> int:
         return TIER_CREDITS[self.tier]
 
+    @property
+    def families(self) -> tuple[str, ...]:
+        return systems.families(self.provider, self.category)
+
+    def has(self, entity: str) -> bool:
+        """Whether this system keeps `entity` (its list is empty otherwise)."""
+        if entity in ("work-orders", "assets", "material-items"):
+            return self.maintenance or entity == "material-items"
+        if entity in _EVERYONE:
+            return True
+        return any(entity in systems.FAMILIES[f] for f in self.families)
+
+    def custom_fields(self, entity: str) -> tuple[str, ...]:
+        """Fields beyond the model this system adds to `entity`."""
+        return {"purchase-orders": self.po_custom, "work-orders": self.wo_custom}.get(
+            entity, ()) + systems.CUSTOM.get(self.provider, {}).get(entity, ())
+
+    def raw_tables(self) -> dict[str, RawTable]:
+        out = dict(self.raw)
+        for name, (entity, desc, spec) in systems.RAW.get(self.provider, {}).items():
+            out[name] = RawTable(entity, desc, _cols(spec))
+        return out
+
     def as_json(self) -> dict:
+        entities = [e for e in ENTITY_ORDER if self.has(e)]
         return {"provider": self.provider, "name": self.name, "category": self.category,
-                "tier": TIER_NAMES[self.tier], "credits": self.credits,
-                "entities": ["purchase-orders", "purchase-orders.line-items", "vendors", "sites"]
-                + (["work-orders", "assets"] if self.maintenance else [])}
+                "tier": TIER_NAMES[self.tier], "credits": self.credits, "entities": entities}
+
+
+# Every system serves these; the rest by family (systems.py).
+_EVERYONE = ("purchase-orders", "purchase-orders.line-items", "vendors", "sites", "statuses")
+ENTITY_ORDER = _EVERYONE[:4] + ("work-orders", "assets") + tuple(
+    e for f in systems.FAMILIES.values() for e in f)
 
 
 def _po(table, spec, desc="Purchase order headers"):

@@ -238,6 +238,20 @@ class Sandbox:
                 raise ApiError(409, str(exc), "CONFLICT") from None
         return conn
 
+    def grow_all(self, key: str, per_entity: int) -> dict[str, int]:
+        """Add `per_entity` records to every growing entity of one connection (documents,
+        readings, material lines: what grows in a real system; reference lists stay)."""
+        conn = self.connection(key, include_disconnected=True)
+        if conn is None:
+            raise ApiError(404, f"Connection {key} not found.")
+        with self.bulk() as db:
+            try:
+                return Generator(db, seed=self.config.seed, conn_key=key, conn_idx=conn["idx"],
+                                 platform=PLATFORMS_BY_PROVIDER[conn["provider"]]
+                                 ).grow_all(per_entity)
+            except ValueError as exc:
+                raise ApiError(409, str(exc), "CONFLICT") from None
+
     def disconnect(self, key: str) -> dict:
         """Revoke the tokens at once, return the credits, stop syncs; keep the records."""
         now = self.clock()

@@ -24,10 +24,14 @@ TYPES = {
     "SERVICE_UNAVAILABLE": "service_unavailable_error",
     "INTERNAL_ERROR": "api_error",
     "CONFLICT": "invalid_request_error",
+    "NOT_SUPPORTED": "invalid_request_error",
+    "PAYLOAD_TOO_LARGE": "invalid_request_error",
+    "UNSUPPORTED_MEDIA_TYPE": "invalid_request_error",
 }
 
 STATUS_CODES = {400: "BAD_REQUEST", 401: "AUTHENTICATION_FAILED", 403: "FORBIDDEN",
                 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 409: "CONFLICT",
+                413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
                 422: "VALIDATION_FAILED", 429: "RATE_LIMIT_EXCEEDED", 500: "INTERNAL_ERROR",
                 502: "SERVICE_UNAVAILABLE", 503: "SERVICE_UNAVAILABLE",
                 504: "SERVICE_UNAVAILABLE"}

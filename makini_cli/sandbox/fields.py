@@ -1,15 +1,17 @@
-"""The unified entities the sandbox serves: their fields, in the spec's order, with a type each.
+"""The unified entities the sandbox stores and serves, built from the generated contract.
 
-Types: "s" string, "d" decimal (a string on the wire, compared exactly), "t" timestamp
-(ISO 8601 UTC string), "b" boolean, "j" nested JSON (kept in the row's `extra` column and not
-filterable). Every non-"j" field is a real SQLite column so filters and sorts run as SQL.
-Field lists are copied from the spec's component schemas (same in erp, eam and wms);
-extensions beyond the spec are marked.
+Kinds: "s" string, "d" decimal (a string on the wire, compared exactly), "t" timestamp (ISO 8601
+UTC string), "b" boolean, "i" integer, "j" nested JSON (objects and lists, kept in the row's
+`extra` column and not filterable). Every non-"j" field is a real SQLite column so filters and
+sorts run as SQL. `spec` keeps the contract's full kind ("o:Address", "a:POLineItem", "l") for
+the generators. Extensions beyond the spec are marked where they are added.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from . import contract
 
 
 def _parse(spec: str) -> tuple[tuple[str, str], ...]:
@@ -20,6 +22,10 @@ def _parse(spec: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def stored_kind(kind: str) -> str:
+    return kind if kind in ("s", "d", "t", "b", "i") else "j"
+
+
 @dataclass(frozen=True)
 class Entity:
     name: str                         # URL segment, e.g. "purchase-orders"
@@ -28,11 +34,14 @@ class Entity:
     hidden: tuple[tuple[str, str], ...] = ()  # stored and filterable-internally, never served
     domains: tuple[str, ...] = ("erp", "eam", "wms")
     event: str | None = None          # webhook entity prefix, e.g. "purchase-orders"
+    schema: str | None = None         # the spec's schema name
+    spec: dict[str, str] = field(default_factory=dict, compare=False)
     types: dict[str, str] = field(default_factory=dict, compare=False)
     columns: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         self.types.update(dict(self.props))
+        self.types.update(dict(self.hidden))
         # Stored scalar columns (props minus nested JSON, plus hidden ones); computed once,
         # row encoding runs per record during bulk seeding.
         object.__setattr__(self, "columns",
@@ -42,52 +51,94 @@ class Entity:
         return {n: t for n, t in self.props if t != "j"}
 
 
-# PurchaseOrder schema. Extension: `createdAt` -- the schema lacks it although the request
-# bodies and the filter examples in the spec's descriptions (`filter[createdAt:gt]`) use it.
-PURCHASE_ORDER = Entity(
-    "purchase-orders", "purchase_orders", _parse(
-        "key siteKey organizationKey orderDate:t vendorKey userRequestedKey userApprovedKey "
-        "orderNo statusKey title description dueAt:t approvedAt:t completedAt:t shippingMethod "
-        "shipmentDate:t shipmentAddress:j billingAddress:j terms notes deliveryAddress:j "
-        "currencyKey locationKey totalNetValue:d totalGrossValue:d updatedAt:t createdAt:t"),
-    event="purchase-orders")
+def _events() -> set[str]:
+    from makini_cli.webhooks.catalog import BY_NAME
+
+    return {name.split(".", 1)[0] for name in BY_NAME}
+
+
+# Tables kept under their historical names (older sandbox files are rebuilt anyway).
+_TABLES = {"purchase-orders.line-items": "line_items", "groups": "product_groups"}  # GROUPS: SQL
+# Served fields the spec's schema lacks. PurchaseOrder `createdAt`: the request bodies and the
+# filter examples in the spec's descriptions (`filter[createdAt:gt]`) use it. Line items:
+# `purchaseOrderKey`, so they can be filtered by their order.
+_EXTRA_PROPS = {"purchase-orders": "createdAt:t"}
+# Stored, never served: what links rows the spec links only by nesting.
+_HIDDEN = {"purchase-orders.line-items": "po_seq poOrderNo",   # the order, by seq and number
+           "inventories": "materialKey"}                       # Material.inventories
+# Nested lists kept in their own table and attached when served (PurchaseOrder.lineItems).
+_ATTACHED = {"purchase-orders": ("lineItems",)}
 
 # The union of LineItem (list endpoint: has `cost`) and POLineItem (embedded in a PO: has
 # `accountKey`, `deletedAt`); both schemas allow extra keys, so one shape validates as both.
-# Extension: `purchaseOrderKey`, so line items can be filtered by their order.
-LINE_ITEM = Entity(
-    "purchase-orders.line-items", "line_items", _parse(
-        "key purchaseOrderKey locationKey accountKey vendorKey assetKey materialKey productKey "
-        "statusKey storeroomKey lineNo code type name description lineRef quantity:d "
-        "receivedQuantity:d uomKey currencyKey price:d discount:d lineTaxValue:d "
-        "lineTotalValue:d cost:d notes deliveryAt:t dueAt:t createdAt:t updatedAt:t "
-        "deletedAt:t"),
-    hidden=_parse("po_seq poOrderNo"))
+LINE_ITEM_FIELDS = _parse(
+    "key purchaseOrderKey locationKey accountKey vendorKey assetKey materialKey productKey "
+    "statusKey storeroomKey lineNo code type name description lineRef quantity:d "
+    "receivedQuantity:d uomKey currencyKey price:d discount:d lineTaxValue:d "
+    "lineTotalValue:d cost:d notes deliveryAt:t dueAt:t createdAt:t updatedAt:t "
+    "deletedAt:t")
 
-VENDOR = Entity("vendors", "vendors", _parse(
-    "key name code companyKey organizationKey createdAt:t updatedAt:t deletedAt:t"))
 
-SITE = Entity("sites", "sites", _parse(
-    "key organizationKey name code description contact:j customerKey lat lng address:j "
-    "billingAddress:j properties notes createdAt:t updatedAt:t deletedAt:t"), event="sites")
+def _entity(name: str, schema: str, domains: tuple[str, ...], events: set[str]) -> Entity:
+    spec = {n: k for n, k in contract.schema(schema) if n not in _ATTACHED.get(name, ())}
+    if name == "purchase-orders.line-items":
+        props = LINE_ITEM_FIELDS
+        spec = {**{n: k for n, k in contract.schema("POLineItem")}, **spec}
+    else:
+        props = tuple((n, stored_kind(k)) for n, k in spec.items()) + _parse(
+            _EXTRA_PROPS.get(name, ""))
+    return Entity(name, _TABLES.get(name, name.replace("-", "_").replace(".", "_")), props,
+                  hidden=_parse(_HIDDEN.get(name, "")), domains=domains,
+                  event=name if name in events else None, schema=schema, spec=spec)
 
-STATUS = Entity("statuses", "statuses", _parse(
-    "key organizationKey parentKey name code subCode scope isActive:b createdAt:t updatedAt:t "
-    "deletedAt:t"))
 
-WORK_ORDER = Entity("work-orders", "work_orders", _parse(
-    "key parentKey locationKey siteKey assetKey accountKey title serviceRequestKey code pmKey "
-    "teamKey laborAssignedKey userApprovedKey assetDowntimeKey organizationKey instructions "
-    "status statusKey severity estimatedTime roleName categoryName storeroomKey notes "
-    "approvedAt:t dueAt:t scheduledAt:t actualTime completedAt:t completionRemarks tasks:j "
-    "documents:j resources:j materialCount createdAt:t updatedAt:t deletedAt:t"),
-    domains=("eam",), event="work-orders")
+def _build() -> dict[str, Entity]:
+    events = _events()
+    out = {name: _entity(name, entry["schema"], tuple(entry["domains"]), events)
+           for name, entry in contract.entities().items()}
+    # Not listed on its own: served by the `…/{key}/materials` sub-resources.
+    item = next(op.serves for op in contract.operations() if op.action == "materials")
+    out["material-items"] = _entity("material-items", item, (), events)
+    return out
 
-ASSET = Entity("assets", "assets", _parse(
-    "key siteKey parentKey vendorKey teamKey documents:j locationKey customerKey accountKeys "
-    "name description makeCompanyKey assetTemplateKey isPhysical:b notes categoryName "
-    "criticality isActive:b makeName modelName serialNumber activatedAt:t deactivatedAt:t "
-    "createdAt:t updatedAt:t deletedAt:t"), domains=("eam",), event="assets")
 
-ENTITIES: dict[str, Entity] = {e.name: e for e in (
-    PURCHASE_ORDER, LINE_ITEM, VENDOR, SITE, STATUS, WORK_ORDER, ASSET)}
+ENTITIES: dict[str, Entity] = _build()
+PURCHASE_ORDER = ENTITIES["purchase-orders"]
+LINE_ITEM = ENTITIES["purchase-orders.line-items"]
+VENDOR = ENTITIES["vendors"]
+SITE = ENTITIES["sites"]
+STATUS = ENTITIES["statuses"]
+WORK_ORDER = ENTITIES["work-orders"]
+ASSET = ENTITIES["assets"]
+MATERIAL_ITEM = ENTITIES["material-items"]
+
+# Reference fields -> the entity whose key they hold (writes check them; generators fill them).
+REFS: dict[str, str] = {
+    **dict.fromkeys(("siteKey", "siteKeys"), "sites"),
+    **dict.fromkeys(("organizationKey", "organizationKeys"), "organizations"),
+    **dict.fromkeys(("vendorKey", "vendorKeys"), "vendors"),
+    **dict.fromkeys(("currencyKey", "baseCurrencyKey"), "currencies"),
+    **dict.fromkeys(("uomKey", "costUomKey", "rateBaseKey"), "uom"),
+    **dict.fromkeys(("locationKey", "locationKeys", "fromLocationKey", "toLocationKey"),
+                    "locations"),
+    **dict.fromkeys(("storeroomKey", "fromStoreroomKey", "toStoreroomKey"), "storerooms"),
+    **dict.fromkeys(("accountKey", "accountKeys"), "accounts"),
+    "teamKey": "teams",
+    **dict.fromkeys(("userKey", "userRequestedKey", "userApprovedKey", "userManagerKey",
+                     "requesterKey"), "users"),
+    **dict.fromkeys(("laborKey", "laborAssignedKey"), "labors"),
+    "customerKey": "customers",
+    **dict.fromkeys(("companyKey", "makeCompanyKey"), "companies"),
+    **dict.fromkeys(("assetKey", "assetKeys"), "assets"),
+    **dict.fromkeys(("assetTemplateKey", "assetTemplateKeys", "modelKey"), "asset-templates"),
+    **dict.fromkeys(("materialKey", "assemblyKey", "parentKeys"), "materials"),
+    "productKey": "products", "groupKey": "groups",
+    **dict.fromkeys(("taxKey", "taxKeys"), "taxes"),
+    "poKey": "purchase-orders", "poLineItemKey": "purchase-orders.line-items",
+    "salesOrderKey": "sales-orders", "stockTransferKey": "stock-transfers",
+    "shipmentOrderKey": "shipment-orders", "workOrderKey": "work-orders",
+    "serviceRequestKey": "service-requests", "pmKey": "pm", "assetDowntimeKey": "assets-downtime",
+    "projectKey": "projects", "meterKey": "meters", "productionOrderKey": "production-orders",
+    **dict.fromkeys(("documentKey", "documentKeys"), "documents"),
+    "statusKey": "statuses",
+}

@@ -9,38 +9,21 @@ never sit in memory at once.
 
 from __future__ import annotations
 
-from ..timeutil import format_rfc3339
-
 import json
 import random
 import sqlite3
 from decimal import Decimal
 
 from . import store
+from .values import BATCH, DAY, REF, address, money, rand_money as _money, ts  # noqa: F401
 from .catalog import Platform
 from .fields import ASSET, LINE_ITEM, PURCHASE_ORDER, SITE, STATUS, VENDOR, WORK_ORDER
+from .populate import Populator
+from .recipes import LOCATIONS_PER_SITE
 from .seed import record_key
 from .vocab import (PO_STATUSES, MAXIMO_CODES, WO_STATUSES, TAX, VENDOR_NAMES, CITIES, MATERIALS,
                     ASSET_KINDS, WO_JOBS, SHIPPING, TERMS)
-
-REF = 1751241600  # 2025-06-30T00:00:00Z: records are dated in the two years before it
-DAY = 86400
-BATCH = 5000
-
-
-def ts(t: float) -> str:
-    return format_rfc3339(t)
-
-
-def money(value: Decimal) -> str:
-    """Exact decimal string, padded to cents when that loses nothing ("12.5" -> "12.50")."""
-    cents = value.quantize(Decimal("0.01"))
-    return str(cents) if cents == value else str(value)
-
-
-def _money(rng: random.Random, low: int, high: int, places: int) -> Decimal:
-    cents = rng.randint(low * 100, high * 100)
-    return (Decimal(cents) / 100).quantize(Decimal(1).scaleb(-places))
+from .vocab_records import STATUSES as RECORD_STATUSES
 
 
 class Generator:
@@ -49,8 +32,14 @@ class Generator:
     def __init__(self, db: sqlite3.Connection, *, seed: int, conn_key: str, conn_idx: int,
                  platform: Platform) -> None:
         self.db, self.conn, self.idx, self.p = db, conn_key, conn_idx, platform
+        self.seed = seed
         self.rng = random.Random(f"{seed}:{conn_idx}:{platform.provider}")
         self.org = record_key("organizations", conn_idx, 1)
+        row = db.execute("SELECT name FROM connections WHERE key = ?", (conn_key,)).fetchone()
+        self.company = row[0] if row and row[0] else platform.name
+        self.asset_keys: list[str] = []
+        self.n_work_orders = 0
+        self.status_keys: dict[str, dict[str, str]] = {}  # scope -> subCode -> status key
 
     def key(self, entity: str, n: int) -> str:
         return record_key(entity, self.idx, n)
@@ -69,10 +58,10 @@ class Generator:
             self.assets()
             self.work_orders(max(5, min(n_pos // 2, 5000)))  # POs dominate big seeds
         self.purchase_orders(n_pos)
+        Populator(self, scale=n_pos / 40).run()  # every other entity this system keeps
 
-    def grow(self, n_pos: int) -> None:
-        """Add `n_pos` orders to a connection seeded earlier (benchmarks: 200,000 orders on
-        one connection without seeding every connection that big)."""
+    def load(self) -> None:
+        """What generation draws on, read back from a connection seeded earlier."""
         q = self.db.execute
         self.site_keys, self.site_addr = [], {}
         for key, extra in q("SELECT key, extra FROM sites WHERE conn = ? ORDER BY seq",
@@ -81,22 +70,45 @@ class Generator:
             self.site_addr[key] = json.dumps(json.loads(extra)["address"], separators=(",", ":"))
         self.vendor_keys = [r[0] for r in q("SELECT key FROM vendors WHERE conn = ? ORDER BY seq",
                                             (self.conn,))]
-        self.po_status = dict(q("SELECT subCode, key FROM statuses WHERE conn = ? AND "
-                                "scope = 'purchase-orders'", (self.conn,)).fetchall())
+        for scope, sub, key in q("SELECT scope, subCode, key FROM statuses WHERE conn = ?",
+                                 (self.conn,)):
+            self.status_keys.setdefault(scope, {})[sub] = key
+        self.po_status = self.status_keys.get("purchase-orders", {})
+        self.asset_keys = [r[0] for r in q("SELECT key FROM assets WHERE conn = ? ORDER BY seq "
+                                           "LIMIT 2000", (self.conn,))]
+        self.n_work_orders = q("SELECT COUNT(*) FROM work_orders WHERE conn = ?",
+                               (self.conn,)).fetchone()[0]
         if not self.site_keys or not self.vendor_keys:
             raise ValueError("this connection has no reference data to grow from")
         self.billing = self.site_addr[self.site_keys[0]]
+
+    def grow_all(self, per_entity: int) -> dict[str, int]:
+        """Add `per_entity` records to every growing entity (benchmarks over all entities)."""
+        self.load()
+        pop = Populator(self, scale=1.0)
+        pop.pools["sites"], pop.pools["vendors"] = self.site_keys, self.vendor_keys
+        added = pop.grow(per_entity)
+        self.after_populate(pop)
+        return added
+
+    def after_populate(self, pop) -> None:
+        """Work orders count their material lines (`materialCount`)."""
+        self.db.execute(
+            "UPDATE work_orders SET materialCount = CAST((SELECT COUNT(*) FROM material_items m "
+            "WHERE m.conn = work_orders.conn AND m.workOrderKey = work_orders.key) AS TEXT) "
+            "WHERE conn = ?", (self.conn,))
+
+    def grow(self, n_pos: int) -> None:
+        """Add `n_pos` orders to a connection seeded earlier (benchmarks: 200,000 orders on
+        one connection without seeding every connection that big)."""
+        self.load()
+        q = self.db.execute
         have = q("SELECT COUNT(*) FROM purchase_orders WHERE conn = ?", (self.conn,)).fetchone()[0]
         self.purchase_orders(n_pos, start=have + 1)
 
     # -- reference data -------------------------------------------------------------------
-    def _address(self, city: tuple, addressee: str, n: int) -> dict:
-        country, name, state, post = city
-        return {"country": country, "addressLines": f"{10 + n * 7} Industriestrasse",
-                "addressee": addressee, "state": state, "city": name, "postCode": post,
-                "phone": f"+1-555-{1000 + n:04d}", "email": f"receiving{n}@example.com",
-                "notes": None, "isActive": True, "createdAt": ts(REF - 800 * DAY),
-                "updatedAt": ts(REF - 800 * DAY)}
+    def address(self, city: tuple, addressee: str, n: int) -> dict:
+        return address(city, addressee, n)
 
     def sites(self) -> None:
         rng, rows = self.rng, []
@@ -105,7 +117,7 @@ class Generator:
             city = CITIES[rng.randrange(len(CITIES))]
             key = self.key("sites", n)
             name = f"Plant {city[1]}" if n > 1 else f"Main plant {city[1]}"
-            addr = self._address(city, name, n)
+            addr = self.address(city, name, n)
             self.site_keys.append(key)
             self.site_addr[key] = json.dumps(addr, separators=(",", ":"))
             rec = {"key": key, "organizationKey": self.org, "name": name, "code": f"{1000 * n}",
@@ -148,6 +160,16 @@ class Generator:
             n += 1
             self.wo_status[sub] = (self.key("statuses", n), name)
             rows.append(self._status(n, name, code, sub, "work-orders"))
+        self.status_keys["purchase-orders"] = self.po_status
+        self.status_keys["work-orders"] = {s: k for s, (k, _) in self.wo_status.items()}
+        # Every other entity with a statuses list, numbered after these (their keys stay put).
+        for scope, entries in RECORD_STATUSES.items():
+            table = self.status_keys[scope] = {}
+            for sub, code, name in entries:
+                n += 1
+                if self.p.has(scope):
+                    table[sub] = self.key("statuses", n)
+                    rows.append(self._status(n, name, code, sub, scope))
         self.db.executemany(store.insert_sql(STATUS), rows)
 
     def _status(self, n: int, name: str, code: str, sub: str, scope: str) -> tuple:
@@ -178,6 +200,7 @@ class Generator:
 
     def work_orders(self, count: int) -> None:
         rng, rows, p = self.rng, [], self.p
+        self.n_work_orders = count
         span = 720 * DAY / max(count, 1)
         for n in range(1, count + 1):
             created = REF - 730 * DAY + int(n * span) + rng.randint(0, 3600)
@@ -247,11 +270,14 @@ class Generator:
         due = created + rng.randint(14, 60) * DAY
         updated = created + rng.randint(0, 20) * DAY + rng.randint(0, 86399)
         site = rng.choice(self.site_keys)
+        # an order is delivered to the main building of its site (recipes.LOCATIONS_PER_SITE)
+        location = self.key("locations", self.site_keys.index(site) * LOCATIONS_PER_SITE + 1)
         vendor = rng.choice(self.vendor_keys)
         net_total = gross_total = Decimal(0)
         lines = []
         for ln in range(1, rng.randint(1, 4) + 1):
-            code, name, uom, lo, hi, frac = MATERIALS[rng.randrange(len(MATERIALS))]
+            m = rng.randrange(len(MATERIALS))
+            code, name, uom, lo, hi, frac = MATERIALS[m]
             qty = Decimal(rng.randint(1, 40)) / (2 if frac and rng.random() < 0.5 else 1)
             price = _money(rng, lo, hi, places)
             gross_line = qty * price
@@ -267,7 +293,7 @@ class Generator:
             li = self.missing({
                 "key": self.key("purchase-orders.line-items", line_n + ln),
                 "purchaseOrderKey": key, "vendorKey": vendor, "statusKey": status_key,
-                "materialKey": code,
+                "materialKey": self.key("materials", m + 1),
                 "lineNo": f"{ln * 10:05d}" if p.provider == "sap_s4hana" else str(ln),
                 "code": code, "type": "material", "name": name, "description": name,
                 "quantity": str(qty), "receivedQuantity": str(received), "uomKey": uom,
@@ -275,7 +301,7 @@ class Generator:
                 "lineTaxValue": money(tax), "lineTotalValue": money(total), "cost": money(net),
                 "deliveryAt": ts(due - DAY) if sub == "completed" else None, "dueAt": ts(due),
                 "createdAt": ts(created), "updatedAt": ts(updated), "po_seq": seq,
-                "poOrderNo": order_no, "locationKey": site})
+                "poOrderNo": order_no, "locationKey": location})
             lines.append(store.row_values(LINE_ITEM, self.conn, li, None))
         rec = self.missing({
             "key": key, "siteKey": site, "organizationKey": self.org, "orderDate": ts(created),
@@ -288,7 +314,7 @@ class Generator:
             "shipmentDate": ts(created + 3 * DAY)
             if sub in ("completed", "partially_received") else None,
             "terms": TERMS[n % len(TERMS)], "notes": None if n % 3 else "Deliver to dock 2",
-            "currencyKey": cur, "locationKey": site, "totalNetValue": money(net_total),
+            "currencyKey": cur, "locationKey": location, "totalNetValue": money(net_total),
             "totalGrossValue": money(gross_total), "updatedAt": ts(updated),
             "createdAt": ts(created)})
         addr = self.site_addr[site]

@@ -22,6 +22,10 @@ from .store import SCALE, qi
 
 DEFAULT_PER_PAGE = 15   # Laravel's default page size
 MAX_PER_PAGE = 1000
+# Pages past this are a 422 like a bad per_page: OFFSET is a 64-bit integer in SQLite, and
+# `page=99999999999999999999` must not overflow it (it was a 500 OverflowError).
+MAX_PAGE = 2**31 - 1
+INT64 = 2**63 - 1
 OPS = {"eq": "=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=", "contains": "LIKE",
        "startsWith": "LIKE",
        # The spec's own filter examples spell it `lted` (oas3_*.json, every list operation's
@@ -74,10 +78,10 @@ def _timestamp(name: str, value: str) -> str:
         text += "T00:00:00Z"
     try:
         dt = parse_rfc3339(text, naive_is_utc=True)
-    except ValueError:
+        return format_rfc3339(dt)
+    except (ValueError, OverflowError):  # year 1 with a positive offset overflows into year 0
         raise validation(f"filter.{name}", f"Filter value for '{name}' must be a date "
                          "(YYYY-MM-DD) or an ISO 8601 timestamp.") from None
-    return format_rfc3339(dt)
 
 
 def _condition(name: str, kind: str, column: str, op: str, value: str) -> tuple[str, list]:
@@ -94,7 +98,15 @@ def _condition(name: str, kind: str, column: str, op: str, value: str) -> tuple[
         except InvalidOperation:
             raise validation(f"filter.{name}",
                              f"Filter value for '{name}' must be a decimal number.") from None
-        return f"{qi(name + '__n')} {sql_op} ?", [int(number.scaleb(SCALE))]
+        # The shadow column is value x 10^6 in 64 bits: clamp, so a huge bound compares as
+        # beyond every stored value instead of overflowing SQLite's integer.
+        scaled = max(-INT64, min(INT64, int(number.scaleb(SCALE))))
+        return f"{qi(name + '__n')} {sql_op} ?", [scaled]
+    if kind == "i":
+        text = value.strip()
+        if not re.fullmatch(r"-?\d{1,18}", text):
+            raise validation(f"filter.{name}", f"Filter value for '{name}' must be an integer.")
+        return f"{column} {sql_op} ?", [int(text)]
     if kind == "b":
         low = value.strip().lower()
         if low not in ("true", "false", "1", "0"):
@@ -103,7 +115,10 @@ def _condition(name: str, kind: str, column: str, op: str, value: str) -> tuple[
     if kind == "t":
         stamp = _timestamp(name, value)
         if op == "eq" and _DATE.match(value.strip()):  # a date means that whole day
-            nxt = format_rfc3339(parse_rfc3339(value, date_ok=True) + timedelta(days=1))
+            try:
+                nxt = format_rfc3339(parse_rfc3339(value, date_ok=True) + timedelta(days=1))
+            except OverflowError:  # 9999-12-31: the day runs to the end of time
+                return f"{column} >= ?", [stamp]
             return f"({column} >= ? AND {column} < ?)", [stamp, nxt]
         return f"{column} {sql_op} ?", [stamp]
     return f"{column} {sql_op} ?", [value]
@@ -113,7 +128,7 @@ def parse_list(params, fields: dict[str, tuple[str, str]], *,
                default_per_page: int = DEFAULT_PER_PAGE) -> ListQuery:
     """Validate and translate list parameters. `fields`: name -> (SQL column, type)."""
     q = ListQuery()
-    q.page = _int_param(params, "page", 1, 1, None)
+    q.page = _int_param(params, "page", 1, 1, MAX_PAGE)
     q.per_page = _int_param(params, "per_page", default_per_page, 1, MAX_PER_PAGE)
     match = params.get("filterMatch", "all")
     if match not in ("all", "any"):

@@ -1,129 +1,151 @@
-"""Entity endpoints under `/api/{erp,eam,wms}/…` for the token's own connection: purchase
-orders (+ line items, statuses, status change), vendors, sites; and in `eam` work orders
-(+ custom fields, statuses) and assets. Reads are SQL pages; writes emit webhooks."""
+"""Every entity operation of Makini's erp, eam and wms files, for the token's own connection,
+built from the generated contract (`contract.json`): lists (Laravel pages, filters, sorting),
+items, creates, updates, status changes, statuses lists and the sub-resources of
+`subresources.py`. One route per path, so a wrong method is a 405 naming the right ones.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
 
 from starlette.requests import Request
 from starlette.routing import Route
 
-from . import store
+from . import contract
 from .auth import require_connection, sandbox_of
-from .catalog import PLATFORMS_BY_PROVIDER
+from .contract import Operation
 from .errors import ApiError
-from .fields import ASSET, LINE_ITEM, PURCHASE_ORDER, SITE, STATUS, VENDOR, WORK_ORDER, Entity
-from .listing import list_table, list_values
+from .fields import ENTITIES, STATUS
+from .listing import list_table
 from .query import page_body
-from .web import ok, read_json
-from .writes import create_record, set_po_status, update_record
-
-DOMAINS = ("erp", "eam", "wms")
-SINGULAR = {"purchase-orders": "Purchase order", "purchase-orders.line-items": "Line item",
-            "vendors": "Vendor", "sites": "Site", "work-orders": "Work order",
-            "assets": "Asset"}
+from .records import fetch_one, serve_rows
+from .subresources import HANDLERS
+from .validation import failed
+from .web import Upload, ok, read_form, read_json
+from .writes import create_record, set_status, update_record, write_columns
 
 
-def attach_line_items(sb, conn_key: str, records: list[dict], seqs: list[int]) -> None:
-    """Embed each order's line items (spec: PurchaseOrder.lineItems, POLineItem) with one
-    query per page, not one per order."""
-    by_seq: dict[int, list] = {s: [] for s in seqs}
-    if seqs:
-        marks = ", ".join("?" * len(seqs))
-        # No ORDER BY: with one, SQLite walks the (conn, seq) index over every line of the
-        # connection (0.5 s at 200,000 orders) instead of looking the page's orders up.
-        rows = sorted(sb.query(f"SELECT {store.select_list(LINE_ITEM)} FROM line_items "
-                               f"WHERE conn = ? AND po_seq IN ({marks})", [conn_key, *seqs]))
-        po_seq_at = 1 + [n for n, _ in LINE_ITEM.columns].index("po_seq")
-        for row in rows:
-            by_seq[row[po_seq_at]].append(store.decode(LINE_ITEM, row))
-    for rec, seq in zip(records, seqs):
-        rec["lineItems"] = by_seq[seq]
+def _list(op: Operation):
+    e = ENTITIES[op.entity]
 
-
-def serve_rows(sb, e: Entity, conn_key: str, rows: list[tuple]) -> list[dict]:
-    records = [store.decode(e, r) for r in rows]
-    if e is PURCHASE_ORDER:
-        attach_line_items(sb, conn_key, records, [r[0] for r in rows])
-    return records
-
-
-def fetch_one(sb, e: Entity, conn_key: str, key: str) -> dict:
-    rows = sb.query(f"SELECT {store.select_list(e)} FROM {e.table} WHERE conn = ? AND key = ?",
-                    (conn_key, key))
-    if not rows:
-        raise ApiError(404, f"{SINGULAR.get(e.name, 'Record')} {key} not found.")
-    return serve_rows(sb, e, conn_key, rows)[0]
-
-
-def collection(e: Entity, scope: str | None = None):
     async def handler(request: Request):
-        conn = await require_connection(request, f"statuses/{scope}" if scope else e.name)
+        conn = await require_connection(request, e.name)
         sb = sandbox_of(request)
-        if request.method == "POST":
-            key = create_record(sb, e, conn, await read_json(request))
-            return ok({"data": fetch_one(sb, e, conn["key"], key)})
-        where, args = ("", ())
-        if e is STATUS:
-            where, args = " AND scope = ?", (scope,)
-        rows, total, q = list_table(request, sb, e, conn["key"], where=where, where_args=args)
+        rows, total, q = list_table(request, sb, e, conn["key"])
         return ok(page_body(request, serve_rows(sb, e, conn["key"], rows), total, q))
     return handler
 
 
-def item(e: Entity):
+def _statuses(op: Operation):
+    async def handler(request: Request):
+        conn = await require_connection(request, f"statuses/{op.entity}")
+        sb = sandbox_of(request)
+        rows, total, q = list_table(request, sb, STATUS, conn["key"], where=" AND scope = ?",
+                                    where_args=(op.entity,))
+        return ok(page_body(request, serve_rows(sb, STATUS, conn["key"], rows), total, q))
+    return handler
+
+
+def _item(op: Operation):
+    e = ENTITIES[op.entity]
+
+    async def handler(request: Request):
+        conn = await require_connection(request, e.name)
+        return ok({"data": fetch_one(sandbox_of(request), e, conn["key"],
+                                     request.path_params["key"])})
+    return handler
+
+
+async def _upload_body(request: Request) -> dict:
+    """A document upload as the body the rules check: its form fields, and the file described
+    (the sandbox keeps no file contents, only what a client can read back)."""
+    form = await read_form(request)
+    body: dict = {k: v for k, v in form.items() if not isinstance(v, Upload)}
+    upload = next((v for v in form.values() if isinstance(v, Upload)), None)
+    if upload is None:
+        raise failed({"file": ["The file field is required."]})
+    ext = upload.filename.rsplit(".", 1)[-1].upper() if "." in upload.filename else None
+    digest = hashlib.sha256(upload.data).hexdigest()
+    body.setdefault("name", upload.filename)
+    body.update(contentType=upload.content_type, type=ext,
+                notes=f"Uploaded {upload.filename}: {len(upload.data)} bytes, sha256 {digest}")
+    return body
+
+
+def _create(op: Operation):
+    e = ENTITIES[op.entity]
+    rules = {k: v for k, v in op.body.items() if "file" not in v.rules}
+
     async def handler(request: Request):
         conn = await require_connection(request, e.name)
         sb = sandbox_of(request)
-        key = request.path_params["key"]
-        if request.method == "PUT":
-            fetch_one(sb, e, conn["key"], key)  # 404 first
-            update_record(sb, e, conn, key, await read_json(request))
+        multipart = (op.media or "").startswith("multipart/")
+        body = await (_upload_body(request) if multipart else read_json(request))
+        key = create_record(sb, e, conn, body, rules)
+        if multipart:  # where the connected system would keep it (the sandbox keeps none)
+            url = f"https://files.{conn['provider']}.example/documents/{key}"
+            with sb.tx() as db:
+                write_columns(db, e, conn["key"], key, {"url": url}, {})
         return ok({"data": fetch_one(sb, e, conn["key"], key)})
     return handler
 
 
-async def po_status(request: Request):
-    conn = await require_connection(request, "purchase-orders")
-    sb = sandbox_of(request)
-    key = request.path_params["key"]
-    fetch_one(sb, PURCHASE_ORDER, conn["key"], key)
-    set_po_status(sb, conn, key, await read_json(request))
-    return ok({"data": fetch_one(sb, PURCHASE_ORDER, conn["key"], key)})
+def _update(op: Operation):
+    e = ENTITIES[op.entity]
+
+    async def handler(request: Request):
+        conn = await require_connection(request, e.name)
+        sb, key = sandbox_of(request), request.path_params["key"]
+        fetch_one(sb, e, conn["key"], key)  # 404 first
+        update_record(sb, e, conn, key, await read_json(request),
+                      contract.body_rules(e.name, "update"))
+        return ok({"data": fetch_one(sb, e, conn["key"], key)})
+    return handler
 
 
-async def custom_fields(request: Request):
-    conn = await require_connection(request, "work-orders")
-    names = PLATFORMS_BY_PROVIDER[conn["provider"]].wo_custom
-    # CustomField schema has only `name`; `type` and `label` are extra keys.
-    items = [{"name": n, "label": n.replace("CUST_", "").replace("_", " ").title(),
-              "type": "string"} for n in names]
-    return ok(list_values(request, sandbox_of(request), items, {"name": "s"}))
+def _status(op: Operation):
+    e = ENTITIES[op.entity]
+    field = next(iter(op.body), "status")  # "status" in most files, "statusKey" for work orders
+
+    async def handler(request: Request):
+        conn = await require_connection(request, e.name)
+        sb, key = sandbox_of(request), request.path_params["key"]
+        fetch_one(sb, e, conn["key"], key)
+        set_status(sb, e, conn, key, await read_json(request), field)
+        return ok({"data": fetch_one(sb, e, conn["key"], key)})
+    return handler
+
+
+KINDS = {"list": _list, "statuses": _statuses, "item": _item, "create": _create,
+         "update": _update, "status": _status}
+
+
+def handler_for(op: Operation):
+    if op.kind == "sub":
+        return HANDLERS[(op.method, op.action)](op)
+    try:
+        return KINDS[op.kind](op)
+    except KeyError:
+        raise ValueError(f"{op.method} {op.path}: no sandbox handler for kind "
+                         f"{op.kind!r}") from None
+
+
+def _dispatch(handlers: dict):
+    async def endpoint(request: Request):
+        handler = handlers.get(request.method) or handlers.get(
+            "GET" if request.method == "HEAD" else "")
+        if handler is None:  # Starlette answers 405 before this; kept for safety
+            raise ApiError(405, f"Method {request.method} is not allowed on {request.url.path}.")
+        return await handler(request)
+    return endpoint
 
 
 def routes() -> list[Route]:
-    out: list[Route] = []
-    for d in DOMAINS:
-        p = f"/api/{d}"
-        out += [
-            Route(f"{p}/purchase-orders", collection(PURCHASE_ORDER), methods=["GET", "POST"]),
-            Route(f"{p}/purchase-orders/{{key}}/status", po_status, methods=["PUT"]),
-            Route(f"{p}/purchase-orders/{{key}}", item(PURCHASE_ORDER), methods=["GET", "PUT"]),
-            Route(f"{p}/purchase-orders.line-items", collection(LINE_ITEM), methods=["GET"]),
-            Route(f"{p}/purchase-orders.line-items/{{key}}", item(LINE_ITEM), methods=["GET"]),
-            Route(f"{p}/statuses/purchase-orders", collection(STATUS, "purchase-orders"),
-                  methods=["GET"]),
-            Route(f"{p}/vendors", collection(VENDOR), methods=["GET"]),
-            Route(f"{p}/vendors/{{key}}", item(VENDOR), methods=["GET"]),
-            Route(f"{p}/sites", collection(SITE), methods=["GET"]),
-            Route(f"{p}/sites/{{key}}", item(SITE), methods=["GET"]),
-        ]
-    out += [
-        Route("/api/eam/work-orders/custom-fields", custom_fields, methods=["GET"]),
-        Route("/api/eam/statuses/work-orders", collection(STATUS, "work-orders"),
-              methods=["GET"]),
-        Route("/api/eam/work-orders", collection(WORK_ORDER), methods=["GET", "POST"]),
-        Route("/api/eam/work-orders/{key}", item(WORK_ORDER), methods=["GET", "PUT"]),
-        Route("/api/eam/assets", collection(ASSET), methods=["GET", "POST"]),
-        Route("/api/eam/assets/{key}", item(ASSET), methods=["GET", "PUT"]),
-    ]
-    return out
+    by_path: dict[str, dict] = defaultdict(dict)
+    for op in contract.operations():
+        if op.kind != "system":
+            by_path[op.path][op.method] = handler_for(op)
+    # Literal segments before parameters: /work-orders/custom-fields before /work-orders/{key}.
+    ordered = sorted(by_path, key=lambda p: (p.count("{"), p))
+    return [Route(p, _dispatch(by_path[p]), methods=sorted(by_path[p])) for p in ordered]

@@ -1,5 +1,5 @@
-"""Token endpoint, `/api/system/*` (admin token), `/api/integrations/current` and
-`/api/raw/*` (connection token)."""
+"""Token endpoint, `/api/system/*` (admin token) and `/api/integrations/current` (connection
+token); `/api/raw/*` and `/api/passthrough` are in `routes_raw.py`."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.routing import Route
 
-from . import store
+from . import routes_raw, store
 from .auth import require_admin, require_connection, sandbox_of
-from .catalog import PLATFORMS, PLATFORMS_BY_PROVIDER, RawTable
+from .catalog import PLATFORMS, PLATFORMS_BY_PROVIDER
 from .clock import iso
 from .errors import ApiError, validation
-from .fields import ENTITIES
-from .listing import list_table, list_values
+from .listing import list_values
 from .query import page_body, parse_list
 from .scenarios import sync_status
 from .web import ok, read_json
 
 REDIRECT = "https://app.example.com/makini/callback"
+MAX_TTL = 10 * 365 * 86400  # a longer token life would overflow the expiry column
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -180,9 +180,9 @@ async def mint_token(request: Request):
     ttl, refresh_ttl = _ttls(sb, "connection")
     if body.get("expires_in") is not None:
         life = body["expires_in"]
-        if isinstance(life, bool) or not isinstance(life, int) or life < 1:
-            raise validation("expires_in", "The expires_in field must be a positive integer "
-                             "(seconds).")
+        if isinstance(life, bool) or not isinstance(life, int) or not 1 <= life <= MAX_TTL:
+            raise validation("expires_in", "The expires_in field must be an integer of seconds "
+                             f"from 1 to {MAX_TTL} (10 years).")
         ttl = life
     with sb.tx():
         pair = sb.tokens.issue_pair("connection", conn["key"], ttl, refresh_ttl)
@@ -200,50 +200,6 @@ async def integration(request: Request):
     return ok({"data": integration_json(conn)})
 
 
-def _platform(conn: dict):
-    return PLATFORMS_BY_PROVIDER[conn["provider"]]
-
-
-async def raw_tables(request: Request):
-    conn = await require_connection(request, "raw")
-    sb = sandbox_of(request)
-    out = []
-    for name, t in _platform(conn).raw.items():
-        e = ENTITIES[t.entity]
-        count = sb.query(f"SELECT COUNT(*) FROM {e.table} WHERE conn = ?", (conn["key"],))[0][0]
-        out.append({"name": name, "description": t.description, "entity": t.entity,
-                    "columns": [c for c, _ in t.columns], "rows": count})
-    return ok({"data": out})
-
-
-def _raw_value(rec: dict, source: str):
-    field, _, transform = source.partition("|")
-    value = rec.get(field[6:]) if field.startswith("extra:") else rec.get(field)
-    if transform == "sapdate" and isinstance(value, str):
-        value = value[:10].replace("-", "")
-    return value
-
-
-async def raw_data(request: Request):
-    conn = await require_connection(request, "raw")
-    sb = sandbox_of(request)
-    table: RawTable | None = _platform(conn).raw.get(request.path_params["table"])
-    if table is None:
-        raise ApiError(404, f"Table {request.path_params['table']} not found for this "
-                       f"connection; see /api/raw/tables.")
-    e = ENTITIES[table.entity]
-    types = dict(e.columns)
-    # A source column is filterable when it is a plain copy of a stored unified column.
-    fields = {col: (store.qi(src), types[src]) for col, src in table.columns if src in types}
-    rows, total, q = list_table(request, sb, e, conn["key"], fields=fields)
-    data = []
-    for row in rows:
-        rec = store.decode(e, row)
-        rec.update(dict(zip([n for n, _ in e.columns], row[1:-1])))  # hidden columns too
-        data.append({col: _raw_value(rec, src) for col, src in table.columns})
-    return ok(page_body(request, data, total, q))
-
-
 def routes() -> list[Route]:
     return [
         Route("/link/token", link_token, methods=["POST"]),
@@ -254,6 +210,4 @@ def routes() -> list[Route]:
         Route("/api/system/connections/{id}/metadata", metadata, methods=["GET", "POST"]),
         Route("/api/system/connections/{id}/token", mint_token, methods=["POST"]),
         Route("/api/integrations/current", integration, methods=["GET", "DELETE"]),
-        Route("/api/raw/tables", raw_tables, methods=["GET"]),
-        Route("/api/raw/tables/{table}/data", raw_data, methods=["GET"]),
-    ]
+    ] + routes_raw.routes()

@@ -35,5 +35,25 @@ def connection_key(seed: int, idx: int) -> str:
     return f"00{idx:04d}{tail:08d}"
 
 
+# The other entities: "0" + a two-digit code + <connection index, 4 digits> + <sequence, 7 digits>
+# (never "00…", which connection keys start with). Codes are fixed here, so keys stay stable
+# when the spec grows; an entity this list does not know yet gets a code from its name.
+OTHER_ENTITIES = (
+    "locations", "storerooms", "accounts", "teams", "labors", "users",
+    "taxes", "currencies", "exchange-rates", "uom", "companies", "customers", "products",
+    "stocks", "sales-orders", "projects", "invoices", "receipts", "bom", "production-orders",
+    "receiving", "rfq", "purchase-requisitions", "inventories", "stock-transfers",
+    "return-orders", "fulfillments", "asset-templates", "assets-downtime", "meters",
+    "meter-readings", "pm", "service-requests", "documents", "groups", "stock-adjustments",
+    "shipment-orders", "material-items")
+
+
 def record_key(entity: str, conn_idx: int, n: int) -> str:
-    return f"{KEY_PREFIX[entity]}{conn_idx:05d}{n:08d}"
+    prefix = KEY_PREFIX.get(entity)
+    if prefix is not None:
+        return f"{prefix}{conn_idx:05d}{n:08d}"
+    try:
+        code = 10 + OTHER_ENTITIES.index(entity)
+    except ValueError:
+        code = 10 + int(hashlib.sha256(entity.encode()).hexdigest(), 16) % 90
+    return f"0{code:02d}{conn_idx:04d}{n:07d}"

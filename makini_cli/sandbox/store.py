@@ -16,7 +16,7 @@ from typing import Any
 from .fields import ENTITIES, Entity
 
 SCALE = 6
-SCHEMA_VERSION = "2"  # bump when the tables change: older sandbox files are then rebuilt
+SCHEMA_VERSION = "3"  # bump when the tables change: older sandbox files are then rebuilt
 CORE_TABLES = ("meta", "connections", "tokens")
 
 _CORE_DDL = """
@@ -41,6 +41,9 @@ _INDEXES = {
     "purchase_orders": ["updatedAt", "orderNo", "statusKey"],
     "line_items": ["po_seq"],
     "work_orders": ["updatedAt"],
+    # the `…/{key}/materials` sub-resources look their lines up by owner
+    "material_items": ["workOrderKey", "assetKey", "pmKey", "assetTemplateKey",
+                       "productionOrderKey"],
 }
 
 
@@ -52,11 +55,9 @@ def qi(name: str) -> str:
 def entity_ddl(e: Entity) -> str:
     cols = ["seq INTEGER PRIMARY KEY", "conn TEXT NOT NULL"]
     for name, kind in e.columns:
-        cols.append(f"{qi(name)} {'INTEGER' if name == 'po_seq' else 'TEXT'}")
+        cols.append(f"{qi(name)} {'INTEGER' if name == 'po_seq' or kind in 'bi' else 'TEXT'}")
         if kind == "d":
             cols.append(f"{qi(name + '__n')} INTEGER")
-        elif kind == "b":
-            cols[-1] = f"{qi(name)} INTEGER"
     cols.append("extra TEXT")
     return (f"CREATE TABLE IF NOT EXISTS {e.table} ({', '.join(cols)});\n"
             f"CREATE UNIQUE INDEX IF NOT EXISTS {e.table}_key ON {e.table} (conn, key);\n"
