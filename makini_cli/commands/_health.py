@@ -137,11 +137,9 @@ def states_of(values: list[str] | None, option: str, *, allow_none: bool = True,
 
 
 def output_format(output) -> str:
-    """The chosen format; `openmetrics` for -o openmetrics (the output layer's `fmt` where it has
-    one, else the flag app.py keeps for these commands)."""
-    if getattr(ctx().opts, "openmetrics", False):
-        return "openmetrics"
-    return getattr(output, "fmt", None) or output.format
+    """The chosen format as asked for: `openmetrics` and `wide` too (`output.format` folds them
+    into json and table for the commands that do not draw them)."""
+    return output.fmt
 
 
 @dataclass

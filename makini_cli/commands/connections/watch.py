@@ -77,7 +77,7 @@ def watch(
     history = MemoryHistory() if no_history else open_history(False)
     if metrics_port is not None and not is_loopback(metrics_host):
         c.output.warn(f"--metrics-host {metrics_host}: the metrics are reachable from other machines on this network")
-    live = c.output.stdout_tty and fmt == "table" and output_file is None
+    live = c.output.stdout_tty and c.output.format == "table" and output_file is None  # wide too
     from .watch_view import EventStream, LiveTable
 
     view = LiveTable(c.output, interval=every, fail_states=fail_states) if live else None

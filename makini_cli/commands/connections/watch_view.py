@@ -5,7 +5,6 @@ line per transition (and per round with --heartbeat). Imported when watch runs, 
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Any
 
@@ -13,17 +12,16 @@ from ...connections import health
 from ...connections.monitor import Round
 from ...output import human_age, jsonable
 
-_C0 = re.compile(r"[\x00-\x1f\x7f]")
-_C1 = re.compile(r"[\x80-\x9f]")
 COLOUR = {"healthy": "green", "syncing": "cyan", "needs_reauth": "yellow", "inactive": "dim",
           "circuit_open": "magenta", "degraded": "yellow", "stale": "yellow", "stuck": "yellow"}
 
 
 def inert(value: Any, limit: int = 200) -> str:
-    """Server text for a person's screen: control characters shown (␛), never obeyed; bounded."""
-    s = "" if value is None else str(value)
-    s = _C0.sub(lambda m: "\u2421" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), s)
-    s = _C1.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    """Server text for a person's screen (the output layer's `inert`: control characters shown,
+    never obeyed), bounded in length for a live table cell."""
+    from ...output import inert as visible
+
+    s = visible("" if value is None else value)
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
