@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
-import sys
+from tests.pty_run import on_a_terminal
 
 
 def run_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
-    main, child = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MAKINI_") or k == "MAKINI_CONFIG_DIR"}
-    full_env.update(env, COLUMNS="250", NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "makini_cli", *args], stdin=subprocess.DEVNULL,
-                            stdout=child, stderr=child, env=full_env)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(main)
-    return proc.wait(timeout=60), b"".join(chunks).decode(errors="replace")
+    """(exit code, what a 250-column terminal showed): wide enough that nothing is shortened."""
+    return on_a_terminal(args, env, columns=250)
 
 
 def test_status_on_a_terminal_prints_a_table_hints_and_one_summary_line(sbx):
