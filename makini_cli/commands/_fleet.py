@@ -159,12 +159,16 @@ class ProgressBar:
         if total < 2:
             return
         # rich only when a bar is drawn (a terminal, two connections or more)
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from ._progress import count_column
 
+        # Rich's own terminal detection: NO_COLOR must not stop a live bar
+        console = Console(file=self.output.stderr, no_color=not self.output.color, markup=False,
+                          emoji=False, highlight=False)
         self.bar = Progress(TextColumn("checking"), BarColumn(), count_column(), TimeElapsedColumn(),
-                            console=self.output.console(self.output.stderr), transient=True)
+                            console=console, transient=True)
         self.bar.start()
         self.task = self.bar.add_task("check", total=total)
 

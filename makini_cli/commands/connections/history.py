@@ -118,7 +118,6 @@ def _shown(row: dict) -> dict:
 
 def _legend(output, size: str) -> None:
     """What the cells mean, on stderr: coloured blocks, or the letters when colour is off."""
-    from rich.console import Console
     from rich.text import Text
 
     from .watch_view import COLOUR
@@ -128,7 +127,7 @@ def _legend(output, size: str) -> None:
         text.append("█" if output.color else code, style=COLOUR.get(state, "bold red") if output.color else "")
         text.append(f" {state}  ", style="dim")
     text.append(("·" if output.color else "-") + " no check", style="dim")
-    Console(file=output.stderr, no_color=not output.color, highlight=False, soft_wrap=True).print(text)
+    output.console(output.stderr).print(text)
 
 
 def _columns(size: str, color: bool):

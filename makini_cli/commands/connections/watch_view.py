@@ -64,7 +64,9 @@ class LiveTable:
         from rich.live import Live
 
         self.output, self.interval, self.fail_states = output, interval, fail_states
-        console = Console(file=output.stdout, no_color=not output.color, highlight=False)
+        # no markup or emoji codes; Rich's own terminal detection (NO_COLOR must not stop Live)
+        console = Console(file=output.stdout, no_color=not output.color, markup=False, emoji=False,
+                          highlight=False)
         self.live = Live(console=console, auto_refresh=False, redirect_stdout=False, redirect_stderr=False)
 
     def __enter__(self) -> LiveTable:

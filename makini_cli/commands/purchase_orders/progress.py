@@ -91,13 +91,13 @@ class Bar(Watch):
     """count/total (meta.total, summed over connections), rate, ETA, and the slow connection."""
 
     def __init__(self, what: str = "exporting", **kw: Any) -> None:
-        import sys
-
         from rich.console import Console
         from rich.progress import BarColumn, Progress as RichBar, TextColumn, TimeElapsedColumn, \
             TimeRemainingColumn
         from rich.text import Text
 
+        from ...output import inert
+        from .._common import ctx
         from .._progress import count_column, rate_column
 
         watch = self
@@ -105,11 +105,15 @@ class Bar(Watch):
         class SlowColumn(TextColumn):
             def render(self, task: Any) -> Text:
                 slow = watch.slowest() if watch.labels else None
-                return Text(f"waiting on {slow[0]} ({slow[1]:.0f}s)" if slow else "", style="yellow")
+                return Text(f"waiting on {inert(slow[0])} ({slow[1]:.0f}s)" if slow else "", style="yellow")
 
-        console = Console(file=sys.stderr)
-        super().__init__(say=lambda text: console.print(Text(text, style="yellow")),
-                         warn=lambda text: console.print(Text(f"warning: {text}", style="yellow")), **kw)
+        # no markup, no emoji codes (ids and server messages are made inert too); a live bar
+        # needs Rich's own terminal detection, which NO_COLOR must not turn off
+        output = ctx().output
+        console = Console(file=output.stderr, no_color=not output.color, markup=False, emoji=False,
+                          highlight=False)
+        super().__init__(say=lambda text: console.print(Text(inert(text), style="yellow")),
+                         warn=lambda text: console.print(Text(f"warning: {inert(text)}", style="yellow")), **kw)
         self.bar = RichBar(TextColumn(what), BarColumn(), count_column(), rate_column(),
                            TextColumn("eta"), TimeRemainingColumn(), TimeElapsedColumn(), SlowColumn(""),
                            console=console, transient=True)
